@@ -1,0 +1,21 @@
+namespace KnnCli.Core.Settings;
+
+/// <summary>
+/// The options every verb takes, already resolved by precedence: option &gt; KNN_* / AWS_* environment &gt;
+/// settings file &gt; state &gt; built-in default.
+/// </summary>
+public sealed record CommonSettings
+{
+    public string Target { get; init; } = "local";
+    public string? Region { get; init; }
+    public string? Profile { get; init; }
+    public string? Bucket { get; init; }
+    public string Prefix { get; init; } = "knn";
+    public string? RoleArn { get; init; }
+    public bool DryRun { get; init; }
+    public bool AssumeYes { get; init; }
+    /// <summary>The folder that holds .knn/ (state, the local store, local endpoints).</summary>
+    public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    public string StateDirectory => Path.Combine(WorkingDirectory, ".knn");
+}

@@ -1,0 +1,56 @@
+namespace KnnCli.Core.Targets;
+
+public sealed record ServerlessSettings(int MemorySizeInMb, int MaxConcurrency);
+
+/// <summary>CreateModel + CreateEndpointConfig + CreateEndpoint in one request.</summary>
+public sealed record DeployRequest
+{
+    public required string ModelName { get; init; }
+    public required string EndpointConfigName { get; init; }
+    public required string EndpointName { get; init; }
+    public required StoreUri ModelArtifact { get; init; }
+    public string InstanceType { get; init; } = "ml.t2.medium";
+    public int InstanceCount { get; init; } = 1;
+    /// <summary>When set, a serverless endpoint instead of instances.</summary>
+    public ServerlessSettings? Serverless { get; init; }
+    public string? RoleArn { get; init; }
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record EndpointDescription
+{
+    public required string EndpointName { get; init; }
+    /// <summary>SageMaker's EndpointStatus (Creating, InService, Failed …).</summary>
+    public required string Status { get; init; }
+    public string? FailureReason { get; init; }
+    /// <summary>Where the endpoint answers, when the target knows (local: http://127.0.0.1:port).</summary>
+    public string? Url { get; init; }
+    /// <summary>The local server's process id (local target only).</summary>
+    public int? ProcessId { get; init; }
+}
+
+public enum DeleteOutcome { Deleted, NotFound }
+
+public sealed record DeletedResource(string Kind, string Name, DeleteOutcome Outcome);
+
+/// <summary>A knn-made resource that still exists (and may be costing money).</summary>
+public sealed record LiveResource(string Kind, string Name, string Status, DateTimeOffset? Created);
+
+/// <summary>Models, endpoint configs and endpoints.</summary>
+public interface IHosting
+{
+    /// <summary>Creates model, endpoint config and endpoint, and waits until the endpoint is InService.</summary>
+    Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken);
+
+    /// <summary>Null when the endpoint does not exist.</summary>
+    Task<EndpointDescription?> DescribeEndpointAsync(string endpointName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes endpoint, endpoint config and model (each may be null to skip), waiting until the endpoint is gone.
+    /// A resource that does not exist is reported as NotFound, never an error, so cleanup is idempotent.
+    /// </summary>
+    Task<IReadOnlyList<DeletedResource>> DeleteAsync(string? endpointName, string? endpointConfigName, string? modelName, IWorkflowLog log, CancellationToken cancellationToken);
+
+    /// <summary>What knn created that still exists.</summary>
+    Task<IReadOnlyList<LiveResource>> ListLiveAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,43 @@
+namespace KnnCli.Core.Targets;
+
+/// <summary>
+/// Where the workflow runs: one implementation per target (local, sagemaker), each in its own project.
+/// The workflow services only see these interfaces, so switching the target changes nothing else.
+/// </summary>
+public interface ITarget : IAsyncDisposable
+{
+    /// <summary>"local" or "sagemaker".</summary>
+    string Name { get; }
+
+    IObjectStore Store { get; }
+
+    ITrainer Trainer { get; }
+
+    IHosting Hosting { get; }
+
+    IEndpointRuntime Runtime { get; }
+
+    /// <summary>The bucket to use when none is configured (SageMaker: sagemaker-&lt;region&gt;-&lt;account&gt;).</summary>
+    Task<string> GetDefaultBucketAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What a verb writes as it goes: progress, status lines and log lines (stderr in human mode).</summary>
+public interface IWorkflowLog
+{
+    void Info(string message);
+
+    void Verbose(string message);
+
+    void Warn(string message);
+
+    /// <summary>A line from the training container's log, printed as is.</summary>
+    void Log(string line);
+
+    /// <summary>A progress bar for a long operation; dispose it when done.</summary>
+    IProgressReporter Progress(string label, long total);
+}
+
+public interface IProgressReporter : IDisposable
+{
+    void Report(long completed);
+}

@@ -1,0 +1,9 @@
+using KnnCli.Core.Settings;
+
+namespace KnnCli.Core.Targets;
+
+/// <summary>Creates the target a verb runs on. Tests replace it to point at moto server or a scratch folder.</summary>
+public interface ITargetFactory
+{
+    ITarget Create(CommonSettings settings, IWorkflowLog log);
+}

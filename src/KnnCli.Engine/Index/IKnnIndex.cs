@@ -1,0 +1,21 @@
+namespace KnnCli.Engine.Index;
+
+/// <summary>
+/// A nearest-neighbour index over float32 vectors, in the spirit of faiss's Index: every index type answers the
+/// same batched search. Ids are the positions the vectors were added in, so they index the label array.
+/// </summary>
+public interface IKnnIndex
+{
+    int Dimension { get; }
+
+    int Count { get; }
+
+    IndexMetric Metric { get; }
+
+    /// <summary>
+    /// Searches <paramref name="queries"/> (row-major, <c>queries.Length / Dimension</c> rows) for the k best
+    /// vectors each. Writes k results per query into <paramref name="distances"/> and <paramref name="ids"/>,
+    /// best first: smallest squared L2 distance, or largest inner product. Missing results have id -1.
+    /// </summary>
+    void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids);
+}

@@ -1,0 +1,121 @@
+using KnnCli.Engine.Index;
+using KnnCli.Engine.Reduction;
+
+namespace KnnCli.Engine;
+
+/// <summary>
+/// A trained k-NN model: the index, one label per indexed vector, and the metadata that says how to predict.
+/// Thread-safe for concurrent predictions.
+/// </summary>
+public sealed class KnnModel
+{
+    public KnnModel(IKnnIndex index, float[] labels, ModelMetadata metadata, IVectorTransform? reduction = null)
+    {
+        if (labels.Length != index.Count)
+            throw new ArgumentException($"The index holds {index.Count} vectors but {labels.Length} labels were given.", nameof(labels));
+        if (metadata.K < 1)
+            throw new ArgumentException($"k must be positive, got {metadata.K}.", nameof(metadata));
+        Index = index;
+        Labels = labels;
+        Metadata = metadata;
+        Reduction = reduction;
+        _ = metadata.Predictor; // refuses an unknown predictor type now rather than at the first query
+    }
+
+    public IKnnIndex Index { get; }
+
+    public float[] Labels { get; }
+
+    public ModelMetadata Metadata { get; }
+
+    public IVectorTransform? Reduction { get; }
+
+    /// <summary>Features a query row must have.</summary>
+    public int FeatureDimension => Reduction?.InputDimension ?? Index.Dimension;
+
+    /// <summary>Neighbours each prediction uses: k, or fewer when the index holds fewer vectors.</summary>
+    public int EffectiveK => Math.Min(Metadata.K, Index.Count);
+
+    /// <summary>
+    /// Predicts each row of <paramref name="rows"/> (row-major, <see cref="FeatureDimension"/> features).
+    /// When <paramref name="neighborDistances"/> and <paramref name="neighborLabels"/> are not empty they receive
+    /// <see cref="EffectiveK"/> entries per row, nearest first (verbose responses).
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> rows, Span<float> predictions, Span<float> neighborDistances = default, Span<float> neighborLabels = default)
+    {
+        var rowCount = rows.Length / FeatureDimension;
+        if (rows.Length != rowCount * FeatureDimension)
+            throw new ArgumentException($"Rows must have {FeatureDimension} features each.", nameof(rows));
+        if (predictions.Length < rowCount)
+            throw new ArgumentException("The predictions buffer is smaller than the row count.", nameof(predictions));
+        var k = EffectiveK;
+        if (k == 0) throw new InvalidOperationException("The model's index is empty.");
+
+        var queries = PrepareQueries(rows, rowCount);
+        var distances = new float[rowCount * k];
+        var ids = new int[rowCount * k];
+        Index.Search(queries, k, distances, ids);
+
+        var classifier = Metadata.Predictor == PredictorType.Classifier;
+        var neighbourLabels = k <= 256 ? stackalloc float[k] : new float[k];
+        for (var r = 0; r < rowCount; r++)
+        {
+            var found = 0;
+            for (var j = 0; j < k; j++)
+            {
+                var id = ids[r * k + j];
+                if (id < 0) break;
+                neighbourLabels[found++] = Labels[id];
+            }
+            var labels = neighbourLabels[..found];
+            predictions[r] = classifier ? MajorityVote(labels) : Mean(labels);
+            if (!neighborDistances.IsEmpty)
+            {
+                distances.AsSpan(r * k, k).CopyTo(neighborDistances.Slice(r * k, k));
+                labels.CopyTo(neighborLabels.Slice(r * k, k));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The most frequent label; a tie goes to the smallest label, as scipy.stats.mode and scikit-learn decide it
+    /// (SageMaker does not document its tie-break).
+    /// </summary>
+    public static float MajorityVote(ReadOnlySpan<float> labels)
+    {
+        if (labels.IsEmpty) return float.NaN;
+        var best = labels[0];
+        var bestCount = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var count = 0;
+            for (var j = 0; j < labels.Length; j++)
+                if (labels[j] == labels[i]) count++;
+            if (count > bestCount || (count == bestCount && labels[i] < best))
+            {
+                best = labels[i];
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+
+    private static float Mean(ReadOnlySpan<float> labels)
+    {
+        if (labels.IsEmpty) return float.NaN;
+        double sum = 0;
+        foreach (var label in labels) sum += label;
+        return (float)(sum / labels.Length);
+    }
+
+    private ReadOnlySpan<float> PrepareQueries(ReadOnlySpan<float> rows, int rowCount)
+    {
+        if (!Metadata.Normalize && Reduction is null) return rows;
+        var prepared = rows.ToArray();
+        if (Metadata.Normalize) VectorMath.NormalizeRows(prepared, FeatureDimension);
+        if (Reduction is null) return prepared;
+        var reduced = new float[rowCount * Reduction.OutputDimension];
+        Reduction.Apply(prepared, reduced);
+        return reduced;
+    }
+}
