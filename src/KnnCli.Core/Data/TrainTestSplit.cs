@@ -9,14 +9,14 @@ namespace KnnCli.Core.Data;
 /// </summary>
 public static class TrainTestSplit
 {
-    public static (int[] Train, int[] Test) Split(int rowCount, double testFraction, int seed)
+    public static (int[] Train, int[] Test) Split(int rowCount, double testFraction, uint seed)
     {
         if (testFraction is <= 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be between 0 and 1.");
         var testCount = (int)Math.Ceiling(testFraction * rowCount);
         if (testCount < 1 || rowCount - testCount < 1)
             throw new ArgumentException($"{rowCount} rows cannot be split into non-empty train and test sets with test fraction {testFraction}.");
-        var permutation = new NumpyRandomState((uint)seed).Permutation(rowCount);
+        var permutation = new NumpyRandomState(seed).Permutation(rowCount);
         return (permutation[testCount..], permutation[..testCount]);
     }
 }

@@ -14,7 +14,8 @@ public sealed record PrepareOptions
     public string? Input { get; init; }
     public string? Label { get; init; }
     public double TestFraction { get; init; } = 0.25;
-    public int Seed { get; init; }
+    /// <summary>NumPy accepts seeds 0 to 2^32-1.</summary>
+    public long Seed { get; init; }
     /// <summary>Where the prepared files go; null for .knn/data.</summary>
     public string? OutDirectory { get; init; }
 }
@@ -43,7 +44,7 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
     {
         if (options.TestFraction is <= 0 or >= 1)
             throw new InputException($"--test-fraction must be between 0 and 1 (exclusive), got {options.TestFraction.ToString(CultureInfo.InvariantCulture)}.");
-        if (options.Seed < 0) throw new InputException($"--seed must be a non-negative integer, got {options.Seed}.");
+        if (options.Seed is < 0 or > uint.MaxValue) throw new InputException($"--seed must be an integer from 0 to {uint.MaxValue}, got {options.Seed}.");
 
         var (displayName, stem) = Describe(options.Input);
         context.Log.Info($"Reading {displayName}");
@@ -51,7 +52,7 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
         using (var reader = await OpenAsync(options.Input, displayName, cancellationToken))
             dataset = DatasetPreprocessor.Load(reader, displayName, options.Label);
 
-        var (train, test) = TrainTestSplit.Split(dataset.Rows.Count, options.TestFraction, options.Seed);
+        var (train, test) = TrainTestSplit.Split(dataset.Rows.Count, options.TestFraction, (uint)options.Seed);
         var outDirectory = Path.GetFullPath(options.OutDirectory ?? Path.Combine(context.Settings.StateDirectory, "data"));
         var trainFile = Path.Combine(outDirectory, $"{stem}_train.csv");
         var testFile = Path.Combine(outDirectory, $"{stem}_test.csv");

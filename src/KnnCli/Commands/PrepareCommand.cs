@@ -10,7 +10,7 @@ public static class PrepareCommand
     public static readonly Option<string?> Input = new("--input") { Description = "CSV path or http(s) URL (default: the bundled Iris sample)" };
     public static readonly Option<string?> Label = new("--label") { Description = "Label column (default: Species when present, else the last column)" };
     public static readonly Option<double> TestFraction = new("--test-fraction") { Description = "Share of rows held out for testing", DefaultValueFactory = _ => 0.25 };
-    public static readonly Option<int> Seed = new("--seed") { Description = "Shuffle seed (NumPy RandomState, as train_test_split)", DefaultValueFactory = _ => 0 };
+    public static readonly Option<long> Seed = new("--seed") { Description = "Shuffle seed (NumPy RandomState, as train_test_split)", DefaultValueFactory = _ => 0 };
     public static readonly Option<string?> Out = new("--out") { Description = "Output folder (default: .knn/data)" };
 
     public static Command Create(KnnServices services)
