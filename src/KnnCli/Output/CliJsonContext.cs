@@ -12,4 +12,5 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(CleanupResult))]
 [JsonSerializable(typeof(RunResult))]
 [JsonSerializable(typeof(StatusResult))]
+[JsonSerializable(typeof(TransformResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
