@@ -220,7 +220,12 @@ public sealed class NumericCsvReader : IDisposable
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(" \t\r\f\v"u8) < 0;
 
-    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> field) => field.Trim(" \t"u8);
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> field)
+    {
+        // Fields rarely carry spaces: test the ends before paying for a general trim.
+        if (field.IsEmpty || (field[0] > (byte)' ' && field[^1] > (byte)' ')) return field;
+        return field.Trim(" \t"u8);
+    }
 
     private string ColumnName(int column) =>
         _labelColumns > 0 ? (column == 1 ? "1 (label)" : column.ToString(CultureInfo.InvariantCulture)) : column.ToString(CultureInfo.InvariantCulture);

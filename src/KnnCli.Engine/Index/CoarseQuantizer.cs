@@ -17,6 +17,13 @@ internal sealed class CoarseQuantizer
 
     public int ListCount => _centroids.Count;
 
+    /// <summary>A requested nprobe, at least 1, capped at the list count.</summary>
+    public int ValidNprobe(int nprobe)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nprobe, 1);
+        return Math.Min(nprobe, ListCount);
+    }
+
     public ReadOnlySpan<float> Centroid(int list) => _centroids.Vectors.Slice(list * _centroids.Dimension, _centroids.Dimension);
 
     /// <summary>The <paramref name="nprobe"/> nearest lists of each query, nearest first.</summary>

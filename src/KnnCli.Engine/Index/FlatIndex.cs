@@ -35,11 +35,8 @@ public sealed unsafe class FlatIndex : IKnnIndex
 
     public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var d = Dimension;
-        var nq = queries.Length / d;
-        if (distances.Length < nq * k || ids.Length < nq * k)
-            throw new ArgumentException("Result buffers are smaller than queries × k.");
+        var nq = SearchBatch.QueryCount(queries, d, k, distances, ids);
         var norms = Metric == IndexMetric.L2 ? LazyInitializer.EnsureInitialized(ref _norms, () => VectorMath.SquaredNorms(_vectors, d)) : null;
         fixed (float* q = queries, db = _vectors, n = norms, dist = distances)
         fixed (int* id = ids)

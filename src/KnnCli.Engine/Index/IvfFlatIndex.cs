@@ -76,34 +76,24 @@ public sealed unsafe class IvfFlatIndex : IIvfIndex
     public int Nprobe
     {
         get => _nprobe;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            _nprobe = Math.Min(value, ListCount);
-        }
+        set => _nprobe = _quantizer.ValidNprobe(value);
     }
 
     public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var d = Dimension;
-        var nq = queries.Length / d;
-        if (distances.Length < nq * k || ids.Length < nq * k)
-            throw new ArgumentException("Result buffers are smaller than queries × k.");
+        var nq = SearchBatch.QueryCount(queries, d, k, distances, ids);
         var nprobe = Nprobe;
         var probes = _quantizer.Probe(queries, nprobe);
         var l2 = Metric == IndexMetric.L2;
         var norms = l2 ? LazyInitializer.EnsureInitialized(ref _listNorms, () => [.. _listVectors.Select(v => VectorMath.SquaredNorms(v, d))]) : null;
         var sizes = new int[nq];
-        var chunks = Math.Min(nq, Environment.ProcessorCount);
         fixed (float* q = queries, dist = distances)
         fixed (int* id = ids, size = sizes, probe = probes)
         {
             var (queriesPtr, distPtr, idPtr, sizePtr, probePtr) = ((nint)q, (nint)dist, (nint)id, (nint)size, (nint)probe);
-            Parallel.For(0, chunks, c =>
+            SearchBatch.ForEachChunk(nq, (first, last) =>
             {
-                var first = (int)((long)nq * c / chunks);
-                var last = (int)((long)nq * (c + 1) / chunks);
                 var heaps = new QueryHeaps((float*)distPtr, (int*)idPtr, (int*)sizePtr, k);
                 SearchChunk((float*)queriesPtr, first, last, (int*)probePtr, nprobe, heaps, norms);
                 var chunkHeaps = new QueryHeaps((float*)distPtr + (long)first * k, (int*)idPtr + (long)first * k, (int*)sizePtr + first, k);

@@ -135,33 +135,23 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
     public int Nprobe
     {
         get => _nprobe;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            _nprobe = Math.Min(value, ListCount);
-        }
+        set => _nprobe = _quantizer.ValidNprobe(value);
     }
 
     public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        var nq = queries.Length / Dimension;
-        if (distances.Length < nq * k || ids.Length < nq * k)
-            throw new ArgumentException("Result buffers are smaller than queries × k.");
+        var nq = SearchBatch.QueryCount(queries, Dimension, k, distances, ids);
         var padded = Pad(queries, Dimension, PaddedDimension);
         var nprobe = Nprobe;
         var (probes, coarseDistances) = _quantizer.ProbeWithDistances(padded, nprobe);
         var listTerms = LazyInitializer.EnsureInitialized(ref _listTerms, ComputeListTerms);
         var sizes = new int[nq];
-        var chunks = Math.Min(nq, Environment.ProcessorCount);
         fixed (float* q = padded, dist = distances)
         fixed (int* id = ids, size = sizes)
         {
             var (queriesPtr, distPtr, idPtr, sizePtr) = ((nint)q, (nint)dist, (nint)id, (nint)size);
-            Parallel.For(0, chunks, c =>
+            SearchBatch.ForEachChunk(nq, (first, last) =>
             {
-                var first = (int)((long)nq * c / chunks);
-                var last = (int)((long)nq * (c + 1) / chunks);
                 var heaps = new QueryHeaps((float*)distPtr, (int*)idPtr, (int*)sizePtr, k);
                 SearchChunk((float*)queriesPtr, first, last, probes, coarseDistances, nprobe, listTerms, heaps);
             });
