@@ -9,13 +9,15 @@ namespace KnnCli.Engine.Kernels;
 /// </summary>
 internal static unsafe class ExactSearch
 {
-    private const int GroupsPerBlock = 16;
+    private const int MaxGroupsPerBlock = 16;
+    private const int PackedBlockFloats = 64 * 1024; // 256 KB of packed queries per block, so block and slice share L2
     private const int SliceFloats = 64 * 1024; // 256 KB of database rows per slice
 
     /// <param name="norms">‖y‖² per database row for L2 (<paramref name="l2"/>); ignored for inner product.</param>
     public static void Search(float* queries, int nq, int d, float* database, int n, bool l2, float* norms, int k, float* distances, int* ids)
     {
-        var blockSize = GroupsPerBlock * BlockKernel.GroupWidth;
+        var groupsPerBlock = Math.Clamp(PackedBlockFloats / (d * BlockKernel.GroupWidth), 1, MaxGroupsPerBlock);
+        var blockSize = groupsPerBlock * BlockKernel.GroupWidth;
         var blocks = (nq + blockSize - 1) / blockSize;
         if (blocks <= 1)
         {
