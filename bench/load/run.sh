@@ -47,6 +47,14 @@ wait_for_ping() {
     return 1
 }
 
+# The knn host prints its allocation total on SIGHUP; other servers report nothing (0).
+allocated_bytes() {
+    [[ $1 == knn ]] || { echo 0; return; }
+    kill -HUP "$SERVER_PID"
+    sleep 0.5
+    sed -n 's/^allocated_bytes=\([0-9]*\).*/\1/p' "$OUT/knn.log" | tail -1
+}
+
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_server() {
@@ -64,7 +72,9 @@ start_server() {
             ;;
         gunicorn)
             PORT=$(free_port)
-            (cd "$HERE" && TRAIN_CSV="$DATA/train.csv" K=$K exec /usr/bin/python3 -m gunicorn -w 2 -b "127.0.0.1:$PORT" flask_server:app) > "$OUT/gunicorn.log" 2>&1 &
+            # One OpenMP thread per worker: scikit-learn's k-NN search is OpenMP-parallel, and two workers each spinning
+            # a team of threads on two cores drop gunicorn to a few requests/s.
+            (cd "$HERE" && OMP_NUM_THREADS=1 TRAIN_CSV="$DATA/train.csv" K=$K exec /usr/bin/python3 -m gunicorn -w 2 -b "127.0.0.1:$PORT" flask_server:app) > "$OUT/gunicorn.log" 2>&1 &
             SERVER_PID=$!
             ;;
     esac
@@ -81,15 +91,16 @@ for server in $SERVERS; do
     for rows in $BATCHES; do
         for connections in $CONNECTIONS; do
             before=$(rss_kb "$SERVER_PID")
+            allocated_before=$(allocated_bytes "$server")
             result=$(BODY_FILE="$DATA/rows-$rows.csv" wrk -t2 -c"$connections" -d"$DURATION" --timeout 10s -s "$HERE/post.lua" \
                 "http://127.0.0.1:$PORT/invocations" | sed -n 's/^RESULT //p')
+            allocated_after=$(allocated_bytes "$server")
             after=$(rss_kb "$SERVER_PID")
-            echo "$result" | /usr/bin/python3 -c "import json,sys; r=json.load(sys.stdin); r.update(server='$server', rows=$rows, connections=$connections, rss_before_kb=$before, rss_after_kb=$after); print(json.dumps(r))" | tee -a "$RESULTS"
+            echo "$result" | /usr/bin/python3 -c "import json,sys; r=json.load(sys.stdin); r.update(server='$server', rows=$rows, connections=$connections, rss_before_kb=$before, rss_after_kb=$after, allocated_bytes=$allocated_after-$allocated_before); print(json.dumps(r))" | tee -a "$RESULTS"
         done
     done
     kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
     echo "load after $server: $(uptime)" | tee -a "$OUT/machine.txt"
 done
-[[ -f "$OUT/knn.log" ]] && grep '^allocated_bytes' "$OUT/knn.log" | tee -a "$OUT/machine.txt"
 /usr/bin/python3 "$HERE/summarize.py" "$RESULTS"
 echo "results in $OUT"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using KnnCli.Engine;
 using KnnCli.Engine.ModelFiles;
@@ -8,7 +9,7 @@ using KnnCli.Serving;
 // Usage: KnnServeHost OUT_DIR [ROWS=10000] [DIM=16] [K=5]
 // Writes OUT_DIR/train.csv (label first) for the Flask peer, OUT_DIR/model.tar.gz, and the request bodies
 // OUT_DIR/rows-1.csv and OUT_DIR/rows-100.csv; then serves model.tar.gz (loaded back from disk, as `knn serve`
-// does) on 127.0.0.1 with a free port until SIGTERM, and prints the allocation totals when it stops.
+// does) on 127.0.0.1 with a free port until SIGTERM; prints the allocation totals on SIGHUP and when it stops.
 var outDirectory = Directory.CreateDirectory(args[0]).FullName;
 var rowCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var dimension = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16;
@@ -42,15 +43,21 @@ var archive = Path.Combine(outDirectory, ModelLoader.ArchiveName);
 await using (var file = File.Create(archive))
     await ModelArtifact.WriteAsync(file, KnnModelBuilder.Build(vectors, labels, dimension, hyperparameters), CancellationToken.None);
 
+// SIGHUP prints the process's allocation and GC totals, so the load script can work out bytes per request.
+using var onHangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+{
+    context.Cancel = true;
+    PrintAllocations();
+});
 var model = await ModelLoader.LoadAsync(archive, CancellationToken.None);
 await using var server = await InferenceServer.StartAsync(model, new ServerOptions { Port = 0 }, CancellationToken.None);
 Console.WriteLine(server.ListeningMessage);
-var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
-var gen0AtStart = GC.CollectionCount(0);
 await server.WaitForShutdownAsync(CancellationToken.None);
-Console.WriteLine(FormattableString.Invariant(
-    $"allocated_bytes={GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart} gen0_collections={GC.CollectionCount(0) - gen0AtStart} gen2_collections={GC.CollectionCount(2)}"));
+PrintAllocations();
 return;
+
+static void PrintAllocations() => Console.WriteLine(FormattableString.Invariant(
+    $"allocated_bytes={GC.GetTotalAllocatedBytes(precise: true)} gen0_collections={GC.CollectionCount(0)} gen2_collections={GC.CollectionCount(2)}"));
 
 string QueryRows(int count)
 {
