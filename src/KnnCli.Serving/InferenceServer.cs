@@ -51,14 +51,13 @@ public sealed class InferenceServer : IAsyncDisposable
         if (model.Index.Count == 0) throw new InputException("The model's index holds no vectors: there is nothing to predict from.");
         var endpoint = new IPEndPoint(ParseHost(options.Host), options.Port);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        // Only errors are logged (an unexpected exception behind a 500), one line each, on stderr: stdout carries
-        // the listening line. Hosting's per-request diagnostics are off: with any of its levels enabled it opens a
-        // logging scope for every request (about 800 bytes allocated each).
+        // Only errors are logged, to options.ErrorLog (stderr by default: stdout carries the listening line).
+        // Hosting's per-request diagnostics are off: with any of its levels enabled it opens a logging scope for
+        // every request (about 800 bytes allocated each).
         builder.Logging.ClearProviders()
             .SetMinimumLevel(LogLevel.Error)
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(console => console.SingleLine = true);
+            .AddProvider(new ErrorLogProvider(options.ErrorLog ?? Console.Error));
         builder.Services.AddSingleton<IHostLifetime, ExplicitLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
