@@ -29,8 +29,6 @@ internal sealed class PooledBuffer<T> : IBufferWriter<T>
         _count += values.Length;
     }
 
-    public void Clear() => _count = 0;
-
     /// <summary>Clears the buffer and hands out its first <paramref name="length"/> items to fill (stale contents).</summary>
     public Span<T> ClearAndTake(int length)
     {
