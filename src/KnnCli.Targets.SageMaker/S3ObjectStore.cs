@@ -126,9 +126,10 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
             return;
         }
 
-        var request = new PutBucketRequest { BucketName = bucket };
-        // us-east-1 is the one region that takes no location constraint.
-        if (_aws.Region.SystemName != "us-east-1") request.BucketRegionName = _aws.Region.SystemName;
+        var request = new PutBucketRequest { BucketName = bucket, UseClientRegion = false };
+        // us-east-1 is the one region that takes no location constraint. (BucketRegionName would send eu-west-1 as the legacy "EU".)
+        if (_aws.Region.SystemName != "us-east-1")
+            request.PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(_aws.Region.SystemName) };
         try
         {
             await S3.PutBucketAsync(request, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using KnnCli.Core.Errors;
 using KnnCli.Targets.SageMaker.Aws;
 
 namespace KnnCli.Targets.SageMaker.Http;
@@ -62,7 +63,29 @@ internal static class AwsResponses
     public static string? RequestId(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-amzn-RequestId", out var values) ? values.FirstOrDefault() : null;
 
-    public static async Task<AwsServiceException> ErrorAsync(HttpResponseMessage response, AwsService service, string operation, CancellationToken cancellationToken)
+    /// <summary>Sends a request; an error answer throws AwsServiceException, an unreachable endpoint a one-line RemoteFailureException.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, AwsService service, string operation, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RemoteFailureException($"{service.DisplayName} {operation}: could not reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RemoteFailureException($"{service.DisplayName} {operation}: no answer from {request.RequestUri?.GetLeftPart(UriPartial.Authority)} within {http.Timeout.TotalSeconds:0} s.", e);
+        }
+
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+            throw await ErrorAsync(response, service, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<AwsServiceException> ErrorAsync(HttpResponseMessage response, AwsService service, string operation, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;

@@ -29,10 +29,7 @@ internal sealed class AwsJsonClient(HttpClient http, AwsService service, Uri end
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = JsonContentType;
         message.Headers.TryAddWithoutValidation("X-Amz-Target", $"{targetPrefix}.{operation}");
-        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw await AwsResponses.ErrorAsync(response, service, operation, cancellationToken).ConfigureAwait(false);
-
+        using var response = await AwsResponses.SendAsync(http, message, service, operation, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (bytes.Length == 0) return new TResponse();
         try

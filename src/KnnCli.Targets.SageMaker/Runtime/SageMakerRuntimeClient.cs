@@ -44,9 +44,7 @@ internal sealed class SageMakerRuntimeClient(HttpClient http, Uri endpoint) : IS
         if (request.Accept is not null) message.Headers.TryAddWithoutValidation("Accept", request.Accept);
         if (request.CustomAttributes is not null) message.Headers.TryAddWithoutValidation("X-Amzn-SageMaker-Custom-Attributes", request.CustomAttributes);
 
-        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw await AwsResponses.ErrorAsync(response, AwsService.SageMakerRuntime, "InvokeEndpoint", cancellationToken).ConfigureAwait(false);
+        using var response = await AwsResponses.SendAsync(http, message, AwsService.SageMakerRuntime, "InvokeEndpoint", cancellationToken).ConfigureAwait(false);
         return new InvokeEndpointResponse
         {
             Body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false),

@@ -5,26 +5,28 @@ using System.Text;
 namespace KnnCli.Targets.SageMaker.Tests.Fixtures;
 
 /// <summary>
-/// Sits under the signer and answers chosen requests itself (a throttle, a 500, a reset connection, a canned state) before
-/// they reach the real server; every other request goes through. Records what was attempted.
+/// Decides which requests fail and how (a throttle, a 500, a reset connection, a canned state), counting every attempt per
+/// operation across all the target's clients. <see cref="Transport"/> gives SageMakerTargetOptions.Transport.
 /// </summary>
-public sealed class FaultHandler(Func<HttpRequestMessage, int, HttpResponseMessage?> fault, HttpMessageHandler inner) : DelegatingHandler(inner)
+public sealed class FaultInjector(Func<HttpRequestMessage, int, HttpResponseMessage?> fault)
 {
     private readonly ConcurrentDictionary<string, int> _attempts = new();
-
-    public ConcurrentQueue<HttpRequestMessage> Seen { get; } = new();
 
     /// <summary>How many times an operation (X-Amz-Target or path) was attempted.</summary>
     public int Attempts(string operation) => _attempts.GetValueOrDefault(operation);
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        Seen.Enqueue(request);
-        var operation = Operation(request);
-        var attempt = _attempts.AddOrUpdate(operation, 1, (_, n) => n + 1);
-        var answer = fault(request, attempt);
-        return answer is null ? base.SendAsync(request, cancellationToken) : Task.FromResult(answer);
-    }
+    public HttpMessageHandler Transport() => new FaultHandler(this, new SocketsHttpHandler { AllowAutoRedirect = false });
+
+    /// <summary>The canned answer for this attempt, or null to let the request through.</summary>
+    public HttpResponseMessage? Answer(HttpRequestMessage request) =>
+        fault(request, _attempts.AddOrUpdate(FaultHandler.Operation(request), 1, (_, n) => n + 1));
+}
+
+/// <summary>Sits under the signer and lets the injector answer a request before it reaches the real server.</summary>
+public sealed class FaultHandler(FaultInjector injector, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        injector.Answer(request) is { } answer ? Task.FromResult(answer) : base.SendAsync(request, cancellationToken);
 
     public static string Operation(HttpRequestMessage request) =>
         request.Headers.TryGetValues("X-Amz-Target", out var target) ? target.Single() : request.RequestUri!.AbsolutePath;

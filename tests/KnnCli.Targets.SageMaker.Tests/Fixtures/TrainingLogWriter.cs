@@ -32,13 +32,17 @@ public sealed class TrainingLogWriter : IDisposable
     }
 
     /// <summary>Appends lines, one millisecond apart, starting at <paramref name="firstTimestamp"/> (epoch ms).</summary>
-    public Task PutAsync(string stream, long firstTimestamp, params string[] lines) =>
-        _json.SendAsync("PutLogEvents", new PutEvents
+    public async Task PutAsync(string stream, long firstTimestamp, params string[] lines)
+    {
+        var response = await _json.SendAsync("PutLogEvents", new PutEvents
         {
             LogGroupName = "/aws/sagemaker/TrainingJobs",
             LogStreamName = stream,
             LogEvents = [.. lines.Select((line, i) => new InputEvent { Timestamp = firstTimestamp + i, Message = line })],
-        }, TestLogsJsonContext.Default.PutEvents, TestLogsJsonContext.Default.Empty, mutating: true, CancellationToken.None);
+        }, TestLogsJsonContext.Default.PutEvents, TestLogsJsonContext.Default.PutEventsResponse, mutating: true, CancellationToken.None);
+        // CloudWatch drops events older than 14 days or too far ahead; a test must not lose its lines silently.
+        if (response.RejectedLogEventsInfo is { } rejected) throw new InvalidOperationException($"PutLogEvents rejected events: {rejected}");
+    }
 
     public void Dispose() => _http.Dispose();
 }
@@ -70,9 +74,15 @@ public sealed class PutEvents
 
 public sealed class Empty;
 
+public sealed class PutEventsResponse
+{
+    public System.Text.Json.JsonElement? RejectedLogEventsInfo { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LogGroup))]
 [JsonSerializable(typeof(LogStreamName))]
 [JsonSerializable(typeof(PutEvents))]
 [JsonSerializable(typeof(Empty))]
+[JsonSerializable(typeof(PutEventsResponse))]
 internal sealed partial class TestLogsJsonContext : JsonSerializerContext;
