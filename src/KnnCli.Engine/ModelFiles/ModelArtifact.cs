@@ -5,9 +5,15 @@ using System.Text.Json;
 
 namespace KnnCli.Engine.ModelFiles;
 
+/// <summary>What a model artifact holds, read but not yet turned into a searchable model.</summary>
+/// <param name="Labels">One label per indexed vector, in index (id) order.</param>
+public sealed record ModelArtifactContent(FaissIndexData Index, float[] Labels, ModelMetadata Metadata);
+
 /// <summary>
-/// model.tar.gz as SageMaker's k-NN container writes it: model_algo-1 (the faiss index), model_algo-1.labels
-/// (raw little-endian float32, one per indexed vector, in index order) and model_algo-1.json (metadata).
+/// model.tar.gz as SageMaker's k-NN container writes it: model_algo-1 (the index, in faiss's serialization),
+/// model_algo-1.labels (raw little-endian float32, one per indexed vector, in index order) and model_algo-1.json
+/// (metadata). Reading streams each entry straight into the arrays the model keeps, and refuses a truncated,
+/// corrupted or foreign artifact with an <see cref="InvalidDataException"/> that says what was found.
 /// </summary>
 public static class ModelArtifact
 {
@@ -15,42 +21,88 @@ public static class ModelArtifact
     public const string LabelsEntry = "model_algo-1.labels";
     public const string MetadataEntry = "model_algo-1.json";
 
-    public static async Task WriteAsync(Stream destination, KnnModel model, CancellationToken cancellationToken)
+    /// <summary>The metadata is a few hundred bytes; anything beyond this is not metadata.</summary>
+    public const int MaxMetadataBytes = 1 << 20;
+
+    /// <summary>Deflate expands at most about 1032:1, which bounds what a compressed stream of known length can hold.</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    private const UnixFileMode EntryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    public static Task WriteAsync(Stream destination, KnnModel model, CancellationToken cancellationToken) =>
+        WriteAsync(destination, new ModelArtifactContent(FaissEngineMapping.ToFaiss(model.Index, model.Reduction), model.Labels, model.Metadata), cancellationToken);
+
+    public static async Task WriteAsync(Stream destination, ModelArtifactContent content, CancellationToken cancellationToken)
     {
+        if (content.Labels.Length != content.Index.Count)
+            throw new ArgumentException($"The index holds {content.Index.Count} vectors but {content.Labels.Length} labels were given.", nameof(content));
         await using var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true);
         await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
 
-        using var index = new MemoryStream();
-        FaissIndexFormat.Write(index, model.Index);
-        await WriteEntryAsync(tar, IndexEntry, index, cancellationToken);
-
-        using var labels = new MemoryStream(MemoryMarshal.AsBytes(model.Labels.AsSpan()).ToArray());
-        await WriteEntryAsync(tar, LabelsEntry, labels, cancellationToken);
-
-        using var metadata = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(model.Metadata, EngineJsonContext.Default.ModelMetadata));
-        await WriteEntryAsync(tar, MetadataEntry, metadata, cancellationToken);
-    }
-
-    public static async Task<KnnModel> ReadAsync(Stream source, CancellationToken cancellationToken)
-    {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        await using (var gzip = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true))
-        await using (var tar = new TarReader(gzip, leaveOpen: true))
+        using (var index = new MemoryStream(checked((int)FaissIndexFormat.SerializedLength(content.Index))))
         {
-            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
-            {
-                var name = Path.GetFileName(entry.Name);
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
-                if (name is not (IndexEntry or LabelsEntry or MetadataEntry)) continue;
-                using var buffer = new MemoryStream();
-                await entry.DataStream.CopyToAsync(buffer, cancellationToken);
-                files[name] = buffer.ToArray();
-            }
+            await FaissIndexFormat.WriteAsync(index, content.Index, cancellationToken);
+            await WriteEntryAsync(tar, IndexEntry, index, cancellationToken);
         }
-        return FromFiles(files);
+        using (var labels = new MemoryStream(MemoryMarshal.AsBytes(content.Labels.AsSpan()).ToArray(), writable: false))
+            await WriteEntryAsync(tar, LabelsEntry, labels, cancellationToken);
+        using (var metadata = new MemoryStream(SerializeMetadata(content.Metadata), writable: false))
+            await WriteEntryAsync(tar, MetadataEntry, metadata, cancellationToken);
     }
 
-    /// <summary>Builds a model from the three files of an extracted artifact (as in /opt/ml/model).</summary>
+    /// <summary>Reads model.tar.gz into a model the engine can search.</summary>
+    /// <exception cref="InvalidDataException">The artifact is truncated, corrupted, or holds something knn cannot read.</exception>
+    public static async Task<KnnModel> ReadAsync(Stream source, CancellationToken cancellationToken) =>
+        FaissEngineMapping.ToModel(await ReadContentAsync(source, cancellationToken));
+
+    /// <summary>Reads model.tar.gz without building a searchable model (for inspection).</summary>
+    /// <exception cref="InvalidDataException">The artifact is truncated, corrupted, or holds something knn cannot read.</exception>
+    public static async Task<ModelArtifactContent> ReadContentAsync(Stream source, CancellationToken cancellationToken)
+    {
+        var limit = DecompressedLimit(source);
+        FaissIndexData? index = null;
+        float[]? labels = null;
+        ModelMetadata? metadata = null;
+        var found = new List<string>();
+        await ReadArchiveAsync(source, async (entry, data) =>
+        {
+            found.Add(entry.Name);
+            if (entry.Length > limit)
+                throw new InvalidDataException($"The model artifact's entry {entry.Name} claims {entry.Length} bytes, more than its compressed data can hold (corrupted).");
+            switch (Path.GetFileName(entry.Name))
+            {
+                case IndexEntry:
+                    CheckFirst(index, IndexEntry);
+                    index = await FaissIndexFormat.ReadAsync(data, entry.Length, IndexEntry, cancellationToken);
+                    break;
+                case LabelsEntry:
+                    CheckFirst(labels, LabelsEntry);
+                    labels = await ReadLabelsAsync(data, entry.Length, cancellationToken);
+                    break;
+                case MetadataEntry:
+                    CheckFirst(metadata, MetadataEntry);
+                    metadata = await ReadMetadataAsync(data, entry.Length, cancellationToken);
+                    break;
+            }
+        }, cancellationToken);
+        string Found() => found.Count == 0 ? "an empty archive" : string.Join(", ", found);
+        if (index is null) throw new InvalidDataException($"The model artifact has no {IndexEntry} (found: {Found()}).");
+        if (labels is null) throw new InvalidDataException($"The model artifact has no {LabelsEntry} (found: {Found()}).");
+        if (metadata is null) throw new InvalidDataException($"The model artifact has no {MetadataEntry} (found: {Found()}).");
+        return Check(new ModelArtifactContent(index, labels, metadata));
+    }
+
+    /// <summary>Reads the three files of an extracted artifact (as in /opt/ml/model), each a stream of known length.</summary>
+    public static async Task<ModelArtifactContent> ReadFilesAsync(
+        Stream index, long indexLength, Stream labels, long labelsLength, Stream metadata, long metadataLength, CancellationToken cancellationToken)
+    {
+        var indexData = await FaissIndexFormat.ReadAsync(index, indexLength, IndexEntry, cancellationToken);
+        var labelData = await ReadLabelsAsync(labels, labelsLength, cancellationToken);
+        var metadataData = await ReadMetadataAsync(metadata, metadataLength, cancellationToken);
+        return Check(new ModelArtifactContent(indexData, labelData, metadataData));
+    }
+
+    /// <summary>Builds a model from the three files of an extracted artifact held in memory.</summary>
     public static KnnModel FromFiles(IReadOnlyDictionary<string, byte[]> files)
     {
         foreach (var required in new[] { IndexEntry, LabelsEntry, MetadataEntry })
@@ -58,23 +110,125 @@ public static class ModelArtifact
             if (!files.ContainsKey(required))
                 throw new InvalidDataException($"The model artifact has no {required} (found: {(files.Count == 0 ? "nothing" : string.Join(", ", files.Keys))}).");
         }
-        var metadata = JsonSerializer.Deserialize(files[MetadataEntry], EngineJsonContext.Default.ModelMetadata)
-            ?? throw new InvalidDataException($"{MetadataEntry} is empty.");
-        using var indexStream = new MemoryStream(files[IndexEntry], writable: false);
-        var index = FaissIndexFormat.Read(indexStream);
-        var labelBytes = files[LabelsEntry];
-        if (labelBytes.Length % sizeof(float) != 0)
-            throw new InvalidDataException($"{LabelsEntry} is {labelBytes.Length} bytes, not a whole number of float32 labels.");
-        var labels = MemoryMarshal.Cast<byte, float>(labelBytes).ToArray();
+        using var index = new MemoryStream(files[IndexEntry], writable: false);
+        using var labels = new MemoryStream(files[LabelsEntry], writable: false);
+        using var metadata = new MemoryStream(files[MetadataEntry], writable: false);
+        // Memory streams complete every read synchronously, so this does not block on I/O.
+        var content = ReadFilesAsync(index, index.Length, labels, labels.Length, metadata, metadata.Length, CancellationToken.None).GetAwaiter().GetResult();
+        return FaissEngineMapping.ToModel(content);
+    }
+
+    /// <summary>
+    /// Copies model.tar.gz from <paramref name="source"/> to <paramref name="destination"/> with its metadata edited
+    /// (e.g. k or predictor_type, which change inference without retraining); every other entry is copied byte for byte.
+    /// </summary>
+    public static async Task RewriteMetadataAsync(Stream source, Stream destination, Func<ModelMetadata, ModelMetadata> edit, CancellationToken cancellationToken)
+    {
+        var limit = DecompressedLimit(source);
+        var edited = false;
+        await using (var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            await ReadArchiveAsync(source, async (entry, data) =>
+            {
+                if (entry.Length > limit)
+                    throw new InvalidDataException($"The model artifact's entry {entry.Name} claims {entry.Length} bytes, more than its compressed data can hold (corrupted).");
+                if (Path.GetFileName(entry.Name) != MetadataEntry)
+                {
+                    await tar.WriteEntryAsync(new PaxTarEntry(entry) { DataStream = data }, cancellationToken);
+                    return;
+                }
+                if (edited) throw new InvalidDataException($"The model artifact holds {MetadataEntry} twice.");
+                var metadata = edit(await ReadMetadataAsync(data, entry.Length, cancellationToken));
+                using var bytes = new MemoryStream(SerializeMetadata(metadata), writable: false);
+                await WriteEntryAsync(tar, entry.Name, bytes, cancellationToken);
+                edited = true;
+            }, cancellationToken);
+        }
+        if (!edited) throw new InvalidDataException($"The model artifact has no {MetadataEntry} to edit.");
+    }
+
+    public static byte[] SerializeMetadata(ModelMetadata metadata) =>
+        JsonSerializer.SerializeToUtf8Bytes(metadata, EngineJsonContext.Default.ModelMetadata);
+
+    /// <summary>Visits each regular file of a gzip-compressed tar; <paramref name="visit"/> must consume the data before returning.</summary>
+    private static async Task ReadArchiveAsync(Stream source, Func<TarEntry, Stream, Task> visit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var gzip = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
+            await using var tar = new TarReader(gzip, leaveOpen: true);
+            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
+                await visit(entry, entry.DataStream ?? Stream.Null);
+            }
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"The model artifact is not a valid gzip-compressed tar archive ({e.Message}).", e);
+        }
+    }
+
+    private static void CheckFirst(object? previous, string name)
+    {
+        if (previous is not null) throw new InvalidDataException($"The model artifact holds {name} twice.");
+    }
+
+    /// <summary>How many bytes the rest of a compressed stream can expand to, when its length is known.</summary>
+    private static long DecompressedLimit(Stream source) =>
+        source.CanSeek ? Math.Max(0, source.Length - source.Position) * MaxDeflateRatio + (1 << 20) : long.MaxValue;
+
+    private static async Task<float[]> ReadLabelsAsync(Stream data, long length, CancellationToken cancellationToken)
+    {
+        if (length % sizeof(float) != 0)
+            throw new InvalidDataException($"{LabelsEntry} is {length} bytes, not a whole number of float32 labels.");
+        var reader = new FaissBinaryReader(data, length, LabelsEntry);
+        var labels = reader.Allocate<float>((ulong)(length / sizeof(float)), "the labels");
+        await reader.ReadIntoAsync(labels, "the labels", cancellationToken);
+        return labels;
+    }
+
+    private static async Task<ModelMetadata> ReadMetadataAsync(Stream data, long length, CancellationToken cancellationToken)
+    {
+        if (length > MaxMetadataBytes)
+            throw new InvalidDataException($"{MetadataEntry} is {length} bytes; metadata is at most {MaxMetadataBytes}.");
+        var bytes = new byte[length];
+        var read = await data.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
+        if (read != length) throw new InvalidDataException($"{MetadataEntry} ends after {read} of its {length} bytes (truncated).");
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, EngineJsonContext.Default.ModelMetadata)
+                ?? throw new InvalidDataException($"{MetadataEntry} holds null, not metadata.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{MetadataEntry} is not valid metadata JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Checks the three files agree with each other.</summary>
+    private static ModelArtifactContent Check(ModelArtifactContent content)
+    {
+        var (index, labels, metadata) = content;
         if (labels.Length != index.Count)
             throw new InvalidDataException($"{LabelsEntry} holds {labels.Length} labels but the index holds {index.Count} vectors.");
-        return new KnnModel(index, labels, metadata);
+        if (metadata.K < 1)
+            throw new InvalidDataException($"{MetadataEntry}: k is {metadata.K}, expected a positive integer.");
+        _ = metadata.Predictor; // throws InvalidDataException for an unknown predictor_type
+        if (metadata.FeatureDim != 0 && metadata.FeatureDim != index.Dimension)
+            throw new InvalidDataException($"{MetadataEntry}: feature_dim is {metadata.FeatureDim} but the index takes {index.Dimension}-dimensional vectors.");
+        if (metadata.DimensionReduction is { } reduction && index is not FaissPreTransformData)
+            throw new InvalidDataException(
+                $"{MetadataEntry} asks for {reduction.Type} dimension reduction ({reduction.InputDim} → {reduction.TargetDim}, seed {reduction.Seed}) " +
+                $"but {IndexEntry} holds a plain {index.Describe()} without the transform; knn cannot rebuild the projection from the seed.");
+        return content;
     }
 
     private static async Task WriteEntryAsync(TarWriter tar, string name, Stream data, CancellationToken cancellationToken)
     {
         data.Position = 0;
-        var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = data, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead };
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = data, Mode = EntryMode };
         await tar.WriteEntryAsync(entry, cancellationToken);
     }
 }
