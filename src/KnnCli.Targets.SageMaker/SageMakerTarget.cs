@@ -51,9 +51,13 @@ internal sealed class SageMakerTargetInstance : ITarget
     {
         _aws = aws;
         var dryRun = settings.DryRun ? new DryRunLog(log) : null;
-        var sageMakerHttp = AwsHttp.CreateClient(aws, AwsService.SageMaker, options.Retry, ControlPlaneTimeout, options.Transport);
-        var logsHttp = AwsHttp.CreateClient(aws, AwsService.CloudWatchLogs, options.Retry, ControlPlaneTimeout, options.Transport);
-        var runtimeHttp = AwsHttp.CreateClient(aws, AwsService.SageMakerRuntime, options.Retry, RuntimeTimeout, options.Transport);
+        // AWS_MAX_ATTEMPTS overrides the attempt count, as in the AWS CLI and SDKs.
+        var retry = int.TryParse(options.Environment("AWS_MAX_ATTEMPTS"), out var attempts) && attempts >= 1
+            ? options.Retry with { MaxAttempts = attempts }
+            : options.Retry;
+        var sageMakerHttp = AwsHttp.CreateClient(aws, AwsService.SageMaker, retry, ControlPlaneTimeout, options.Transport);
+        var logsHttp = AwsHttp.CreateClient(aws, AwsService.CloudWatchLogs, retry, ControlPlaneTimeout, options.Transport);
+        var runtimeHttp = AwsHttp.CreateClient(aws, AwsService.SageMakerRuntime, retry, RuntimeTimeout, options.Transport);
         _httpClients = [sageMakerHttp, logsHttp, runtimeHttp];
 
         SageMaker = new SageMakerClient(new AwsJsonClient(sageMakerHttp, AwsService.SageMaker, aws.Endpoint(AwsService.SageMaker), "SageMaker", dryRun));
@@ -64,7 +68,7 @@ internal sealed class SageMakerTargetInstance : ITarget
         _store = new S3ObjectStore(aws, dryRun);
         Trainer = new SageMakerTrainer(SageMaker, Logs, region, settings.RoleArn, settings.DryRun, options.Timings);
         Hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings);
-        Runtime = new SageMakerEndpointRuntime(RuntimeClient, options.Retry);
+        Runtime = new SageMakerEndpointRuntime(RuntimeClient, retry);
     }
 
     public string Name => "sagemaker";

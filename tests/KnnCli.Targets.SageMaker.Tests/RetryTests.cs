@@ -13,10 +13,10 @@ public sealed class RetryTests(MotoServer moto)
 {
     private FaultInjector? _faults;
 
-    private Task<ITarget> TargetWithFaultsAsync(Func<HttpRequestMessage, int, HttpResponseMessage?> fault)
+    private Task<ITarget> TargetWithFaultsAsync(Func<HttpRequestMessage, int, HttpResponseMessage?> fault, IReadOnlyDictionary<string, string?>? environment = null)
     {
         _faults = new FaultInjector(fault);
-        return Task.FromResult(SageMakerTarget.Create(MotoServer.Settings(), new RecordingLog(), moto.Options(_faults.Transport)));
+        return Task.FromResult(SageMakerTarget.Create(MotoServer.Settings(), new RecordingLog(), moto.Options(_faults.Transport, environment)));
     }
 
     private static bool Is(HttpRequestMessage request, string operation) => FaultHandler.Operation(request) == operation;
@@ -51,6 +51,16 @@ public sealed class RetryTests(MotoServer moto)
         Assert.Equal("SageMaker DescribeEndpoint: InternalFailure: We encountered an internal error.", e.Message);
         Assert.Equal(ExitCodes.RemoteFailure, e.ExitCode);
         Assert.Equal(3, _faults!.Attempts("SageMaker.DescribeEndpoint"));
+    }
+
+    [Fact]
+    public async Task AWS_MAX_ATTEMPTS_changes_how_often_a_request_is_tried()
+    {
+        await using var target = await TargetWithFaultsAsync((request, _) => Is(request, "SageMaker.DescribeEndpoint")
+            ? FaultHandler.Error(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "Please try again.")
+            : null, new Dictionary<string, string?> { ["AWS_MAX_ATTEMPTS"] = "5" });
+        await Assert.ThrowsAsync<AwsServiceException>(() => target.Hosting.DescribeEndpointAsync("e", CancellationToken.None));
+        Assert.Equal(5, _faults!.Attempts("SageMaker.DescribeEndpoint"));
     }
 
     [Fact]
