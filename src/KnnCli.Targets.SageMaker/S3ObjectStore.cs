@@ -100,22 +100,8 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         await S3Call("PutObject", destination, () => S3.PutObjectAsync(request, cancellationToken)).ConfigureAwait(false);
     }
 
-    public async Task<bool> ExistsAsync(StoreUri uri, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await S3.GetObjectMetadataAsync(uri.Bucket, uri.Key, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate(e, "HeadObject", uri);
-        }
-    }
+    public Task<bool> ExistsAsync(StoreUri uri, CancellationToken cancellationToken) =>
+        HeadAsync("HeadObject", uri, () => S3.GetObjectMetadataAsync(uri.Bucket, uri.Key, cancellationToken));
 
     public async Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken)
     {
@@ -132,15 +118,11 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
             request.PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(_aws.Region.SystemName) };
         try
         {
-            await S3.PutBucketAsync(request, cancellationToken).ConfigureAwait(false);
+            await S3Call("CreateBucket", new StoreUri(bucket, ""), () => S3.PutBucketAsync(request, cancellationToken)).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "BucketAlreadyOwnedByYou")
+        catch (AwsServiceException e) when (e.ErrorCode == "BucketAlreadyOwnedByYou")
         {
             // Created meanwhile by another run: that is what we wanted.
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate(e, "CreateBucket", new StoreUri(bucket, ""));
         }
     }
 
@@ -179,20 +161,20 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         if (_client.IsValueCreated) _client.Value.Dispose();
     }
 
-    private async Task<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken)
+    private Task<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken) =>
+        HeadAsync("HeadBucket", new StoreUri(bucket, ""), () => S3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken));
+
+    /// <summary>A HEAD request: true when it succeeds, false on 404, the translated error otherwise.</summary>
+    private static async Task<bool> HeadAsync<T>(string operation, StoreUri uri, Func<Task<T>> head)
     {
         try
         {
-            await S3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
+            await S3Call(operation, uri, head).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AwsServiceException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
         {
             return false;
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate(e, "HeadBucket", new StoreUri(bucket, ""));
         }
     }
 
@@ -213,6 +195,10 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         catch (AmazonServiceException e)
         {
             throw Translate(e, operation, uri);
+        }
+        catch (AmazonClientException e)
+        {
+            throw AwsClientFailures.Translate(e, AwsService.S3, operation);
         }
     }
 

@@ -112,6 +112,10 @@ internal sealed class SageMakerTargetInstance : ITarget
         {
             throw new AwsServiceException(AwsService.Sts, "GetCallerIdentity", (int)e.StatusCode, e.ErrorCode ?? "Unknown", e.Message, e.RequestId);
         }
+        catch (AmazonClientException e)
+        {
+            throw AwsClientFailures.Translate(e, AwsService.Sts, "GetCallerIdentity");
+        }
     }
 
     public ValueTask DisposeAsync()

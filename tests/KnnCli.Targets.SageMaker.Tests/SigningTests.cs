@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon;
 using Amazon.Runtime;
+using KnnCli.Targets.SageMaker.Aws;
 using KnnCli.Targets.SageMaker.Http;
 
 namespace KnnCli.Targets.SageMaker.Tests;
@@ -28,7 +29,7 @@ public sealed class SigningTests
     private static async Task<HttpRequestMessage> SignAsync(AWSCredentials credentials, HttpRequestMessage request, DateTime signedAt, int times = 1)
     {
         var capture = new Capture();
-        using var handler = new SigningHandler(() => credentials, RegionEndpoint.USEast1, "sagemaker", capture) { SignedAt = signedAt };
+        using var handler = new SigningHandler(() => credentials, RegionEndpoint.USEast1, AwsService.SageMaker, capture) { SignedAt = signedAt };
         using var invoker = new HttpMessageInvoker(handler);
         for (var i = 0; i < times; i++) (await invoker.SendAsync(request, CancellationToken.None)).Dispose();
         return capture.Request!;
@@ -106,6 +107,21 @@ public sealed class SigningTests
         var botocore = await RunPythonAsync(script, input);
 
         Assert.Equal(botocore, Header(signed, "Authorization"));
+    }
+
+    private sealed class ExpiredSsoCredentials : AWSCredentials
+    {
+        public override ImmutableCredentials GetCredentials() =>
+            throw new AmazonClientException("The SSO session associated with this profile has expired or is otherwise invalid.");
+    }
+
+    [Fact]
+    public async Task Credentials_that_cannot_be_resolved_at_signing_time_are_a_configuration_error()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "https://api.sagemaker.us-east-1.amazonaws.com/") { Content = new ByteArrayContent("{}"u8.ToArray()) };
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "SageMaker.ListEndpoints");
+        var e = await Assert.ThrowsAsync<KnnCli.Core.Errors.AwsConfigurationException>(() => SignAsync(new ExpiredSsoCredentials(), request, VectorTime));
+        Assert.Equal("SageMaker ListEndpoints: could not get AWS credentials: The SSO session associated with this profile has expired or is otherwise invalid.", e.Message);
     }
 
     private static async Task<string> RunPythonAsync(string script, string stdin)

@@ -7,7 +7,7 @@ internal static class AwsHttp
 {
     public static HttpClient CreateClient(AwsContext aws, AwsService service, RetryOptions retry, TimeSpan timeout, Func<HttpMessageHandler> transport)
     {
-        var signer = new SigningHandler(() => aws.Credentials, aws.Region, service.SigningName, transport());
+        var signer = new SigningHandler(() => aws.Credentials, aws.Region, service, transport());
         return new HttpClient(new RetryHandler(retry, signer)) { Timeout = timeout };
     }
 

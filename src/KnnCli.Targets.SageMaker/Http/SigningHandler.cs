@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using KnnCli.Targets.SageMaker.Aws;
 
 namespace KnnCli.Targets.SageMaker.Http;
 
@@ -8,7 +9,7 @@ namespace KnnCli.Targets.SageMaker.Http;
 /// Signs each attempt with AWSSDK.Core's public SigV4 signer, replacing the previous attempt's signature.
 /// Credentials are resolved per request, so rotating sources (SSO, assume-role, IMDS) keep working.
 /// </summary>
-internal sealed class SigningHandler(Func<AWSCredentials> credentials, RegionEndpoint region, string signingName, HttpMessageHandler inner)
+internal sealed class SigningHandler(Func<AWSCredentials> credentials, RegionEndpoint region, AwsService service, HttpMessageHandler inner)
     : DelegatingHandler(inner)
 {
     /// <summary>Headers the SDKs never sign (they may change in transit).</summary>
@@ -40,8 +41,17 @@ internal sealed class SigningHandler(Func<AWSCredentials> credentials, RegionEnd
                 signing.Headers[header.Key] = string.Join(",", header.Value);
         }
 
-        var parameters = new AWSSigV4Parameters { Credentials = credentials(), Region = region, Service = signingName, SignedAt = SignedAt };
-        var result = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
+        var parameters = new AWSSigV4Parameters { Credentials = credentials(), Region = region, Service = service.SigningName, SignedAt = SignedAt };
+        AWSSigningResult result;
+        try
+        {
+            result = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonClientException e)
+        {
+            // Refreshing sources (SSO, assume-role, IMDS) resolve here, at the first request.
+            throw AwsClientFailures.Translate(e, service, request.Headers.TryGetValues("X-Amz-Target", out var target) ? target.First().Split('.')[^1] : request.RequestUri!.AbsolutePath);
+        }
         foreach (var (name, value) in result.Headers)
         {
             // Headers the request already carries (Content-Type, Host …) are sent as they are.
