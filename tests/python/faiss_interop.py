@@ -9,7 +9,7 @@ files: .f32 (float32), .i64 (int64), .u8 (uint8).
       and dumps its parts; DIR/manifest.json describes the cases.
   faiss_interop.py search INDEX QUERIES K OUT_PREFIX
       faiss.read_index(INDEX), searches the float32 QUERIES (one row per query) with the index's own nprobe, and
-      writes OUT_PREFIX.distances.f32 and OUT_PREFIX.ids.i64. Prints {"class", "d", "ntotal"} as JSON.
+      writes OUT_PREFIX.distances.f32 and OUT_PREFIX.ids.i64. Prints {"class", "metric", "d", "ntotal"} as JSON.
   faiss_interop.py reconstruct INDEX OUT
       Writes every stored vector as faiss decodes it (an IVF's through a direct map; an IndexPreTransform's in the
       transformed space) to OUT as float32.
@@ -146,7 +146,8 @@ def search(index_path, queries_path, k, prefix):
     distances, ids = index.search(queries, int(k))
     save(prefix + ".distances.f32", distances, np.float32)
     save(prefix + ".ids.i64", ids, np.int64)
-    print(json.dumps({"class": type(index).__name__, "d": index.d, "ntotal": int(index.ntotal)}))
+    metric = {faiss.METRIC_L2: "L2", faiss.METRIC_INNER_PRODUCT: "INNER_PRODUCT"}.get(index.metric_type, str(index.metric_type))
+    print(json.dumps({"class": type(index).__name__, "metric": metric, "d": index.d, "ntotal": int(index.ntotal)}))
 
 
 def reconstruct(index_path, out):

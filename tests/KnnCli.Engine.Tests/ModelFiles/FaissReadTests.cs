@@ -84,7 +84,7 @@ public sealed class FaissReadTests(FaissExportFixture faiss) : IClassFixture<Fai
         }
 
         var queries = await faiss.PartAsync<float>(name, "queries.f32");
-        var (distances, ids) = await PythonFaiss.SearchAsync(rewritten, queries, faiss.Int(name, "k"), faiss.WorkDirectory);
+        var (distances, ids, _) = await PythonFaiss.SearchAsync(rewritten, queries, faiss.Int(name, "k"), faiss.WorkDirectory);
         Assert.Equal(await faiss.PartAsync<long>(name, "ids.i64"), ids);
         Assert.Equal(await faiss.PartAsync<float>(name, "distances.f32"), distances);
     }
