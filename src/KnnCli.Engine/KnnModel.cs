@@ -1,3 +1,4 @@
+using System.Buffers;
 using KnnCli.Engine.Index;
 using KnnCli.Engine.Reduction;
 
@@ -15,6 +16,8 @@ public sealed class KnnModel
             throw new ArgumentException($"The index holds {index.Count} vectors but {labels.Length} labels were given.", nameof(labels));
         if (metadata.K < 1)
             throw new ArgumentException($"k must be positive, got {metadata.K}.", nameof(metadata));
+        if (reduction is not null && reduction.OutputDimension != index.Dimension)
+            throw new ArgumentException($"The reduction outputs {reduction.OutputDimension} dimensions but the index holds {index.Dimension}.", nameof(reduction));
         Index = index;
         Labels = labels;
         Metadata = metadata;
@@ -51,29 +54,37 @@ public sealed class KnnModel
         var k = EffectiveK;
         if (k == 0) throw new InvalidOperationException("The model's index is empty.");
 
-        var queries = PrepareQueries(rows, rowCount);
-        var distances = new float[rowCount * k];
-        var ids = new int[rowCount * k];
-        Index.Search(queries, k, distances, ids);
-
-        var classifier = Metadata.Predictor == PredictorType.Classifier;
-        var neighbourLabels = k <= 256 ? stackalloc float[k] : new float[k];
-        for (var r = 0; r < rowCount; r++)
+        var prepared = PrepareQueries(rows, rowCount);
+        var distances = ArrayPool<float>.Shared.Rent(rowCount * k);
+        var ids = ArrayPool<int>.Shared.Rent(rowCount * k);
+        try
         {
-            var found = 0;
-            for (var j = 0; j < k; j++)
+            Index.Search(prepared is null ? rows : prepared.AsSpan(0, rowCount * Index.Dimension), k, distances, ids);
+            var classifier = Metadata.Predictor == PredictorType.Classifier;
+            var neighbourLabels = k <= 256 ? stackalloc float[k] : new float[k];
+            for (var r = 0; r < rowCount; r++)
             {
-                var id = ids[r * k + j];
-                if (id < 0) break;
-                neighbourLabels[found++] = Labels[id];
+                var found = 0;
+                for (var j = 0; j < k; j++)
+                {
+                    var id = ids[r * k + j];
+                    if (id < 0) break;
+                    neighbourLabels[found++] = Labels[id];
+                }
+                var labels = neighbourLabels[..found];
+                predictions[r] = classifier ? MajorityVote(labels) : Mean(labels);
+                if (!neighborDistances.IsEmpty)
+                {
+                    distances.AsSpan(r * k, k).CopyTo(neighborDistances.Slice(r * k, k));
+                    labels.CopyTo(neighborLabels.Slice(r * k, k));
+                }
             }
-            var labels = neighbourLabels[..found];
-            predictions[r] = classifier ? MajorityVote(labels) : Mean(labels);
-            if (!neighborDistances.IsEmpty)
-            {
-                distances.AsSpan(r * k, k).CopyTo(neighborDistances.Slice(r * k, k));
-                labels.CopyTo(neighborLabels.Slice(r * k, k));
-            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(distances);
+            ArrayPool<int>.Shared.Return(ids);
+            if (prepared is not null) ArrayPool<float>.Shared.Return(prepared);
         }
     }
 
@@ -108,14 +119,19 @@ public sealed class KnnModel
         return (float)(sum / labels.Length);
     }
 
-    private ReadOnlySpan<float> PrepareQueries(ReadOnlySpan<float> rows, int rowCount)
+    /// <summary>
+    /// Queries as the index sees them: reduced, then normalised for COSINE, as the builder treated the indexed
+    /// vectors. Null when the rows can be searched as they are; otherwise a pooled buffer the caller returns.
+    /// </summary>
+    private float[]? PrepareQueries(ReadOnlySpan<float> rows, int rowCount)
     {
-        if (!Metadata.Normalize && Reduction is null) return rows;
-        var prepared = rows.ToArray();
-        if (Metadata.Normalize) VectorMath.NormalizeRows(prepared, FeatureDimension);
-        if (Reduction is null) return prepared;
-        var reduced = new float[rowCount * Reduction.OutputDimension];
-        Reduction.Apply(prepared, reduced);
-        return reduced;
+        if (!Metadata.Normalize && Reduction is null) return null;
+        var dimension = Index.Dimension;
+        var prepared = ArrayPool<float>.Shared.Rent(rowCount * dimension);
+        var span = prepared.AsSpan(0, rowCount * dimension);
+        if (Reduction is null) rows.CopyTo(span);
+        else Reduction.Apply(rows, span);
+        if (Metadata.Normalize) VectorMath.NormalizeRows(span, dimension);
+        return prepared;
     }
 }

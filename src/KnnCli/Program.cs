@@ -1,1 +1,3 @@
-return 0;
+using KnnCli;
+
+return await KnnApp.RunAsync(args, new KnnServices());

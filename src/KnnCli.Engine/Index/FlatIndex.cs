@@ -2,10 +2,14 @@ using KnnCli.Engine.Kernels;
 
 namespace KnnCli.Engine.Index;
 
-/// <summary>Exact search over all vectors (faiss IndexFlatL2 / IndexFlatIP). L2 distances are squared, as faiss reports them.</summary>
-public sealed class FlatIndex : IKnnIndex
+/// <summary>
+/// Exact search over all vectors (faiss IndexFlatL2 / IndexFlatIP). L2 distances are squared, as faiss reports
+/// them. Holds the vectors as given plus, for L2, one squared norm per vector: (d + 1) / d of the raw data.
+/// </summary>
+public sealed unsafe class FlatIndex : IKnnIndex
 {
     private readonly float[] _vectors;
+    private float[]? _norms;
 
     /// <param name="vectors">Row-major vectors; the index keeps this array, it does not copy it.</param>
     public FlatIndex(int dimension, IndexMetric metric, float[] vectors)
@@ -36,42 +40,11 @@ public sealed class FlatIndex : IKnnIndex
         var nq = queries.Length / d;
         if (distances.Length < nq * k || ids.Length < nq * k)
             throw new ArgumentException("Result buffers are smaller than queries × k.");
-        var n = Count;
-        var innerProduct = Metric == IndexMetric.InnerProduct;
-        for (var q = 0; q < nq; q++)
+        var norms = Metric == IndexMetric.L2 ? LazyInitializer.EnsureInitialized(ref _norms, () => VectorMath.SquaredNorms(_vectors, d)) : null;
+        fixed (float* q = queries, db = _vectors, n = norms, dist = distances)
+        fixed (int* id = ids)
         {
-            var query = queries.Slice(q * d, d);
-            var heap = new TopK(distances.Slice(q * k, k), ids.Slice(q * k, k));
-            for (var i = 0; i < n; i++)
-            {
-                var row = _vectors.AsSpan(i * d, d);
-                var score = innerProduct ? -Dot(query, row) : SquaredDistance(query, row);
-                if (score <= heap.Threshold) heap.Push(score, i);
-            }
-            heap.SortAndPad();
-            if (innerProduct)
-            {
-                var results = distances.Slice(q * k, k);
-                for (var j = 0; j < k; j++) results[j] = -results[j];
-            }
+            ExactSearch.Search(q, nq, d, db, Count, Metric == IndexMetric.L2, n, k, dist, id);
         }
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var sum = 0f;
-        for (var i = 0; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
-    }
-
-    private static float SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var sum = 0f;
-        for (var i = 0; i < a.Length; i++)
-        {
-            var diff = a[i] - b[i];
-            sum += diff * diff;
-        }
-        return sum;
     }
 }

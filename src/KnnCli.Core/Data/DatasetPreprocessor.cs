@@ -1,0 +1,118 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace KnnCli.Core.Data;
+
+/// <summary>A loaded data set, label first: the rows as written to the prepared CSVs, before the split.</summary>
+public sealed record PreparedDataset(
+    string LabelColumn,
+    IReadOnlyList<string> FeatureColumns,
+    IReadOnlyList<string[]> Rows,
+    LabelMap? LabelMap)
+{
+    /// <summary>The label of each row as a number (class index or regression target).</summary>
+    public double LabelOf(int row) => double.Parse(Rows[row][0], CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The one CSV preprocessor: reads a CSV with a header, drops an unnamed leading row-index column (as R's
+/// write.csv writes), moves the label first, maps class names to integers and formats every value as pandas'
+/// to_csv would. Any bad cell stops it with the file, line and column; it writes nothing itself.
+/// </summary>
+public static class DatasetPreprocessor
+{
+    /// <param name="displayName">How errors name the input (its path or URL).</param>
+    /// <param name="labelColumn">The label column's name; null means Species when present, else the last column.</param>
+    public static PreparedDataset Load(TextReader reader, string displayName, string? labelColumn)
+    {
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            HasHeaderRecord = true,
+            DetectColumnCountChanges = false,
+            BadDataFound = null,
+            TrimOptions = TrimOptions.Trim,
+        };
+        using var csv = new CsvReader(reader, config);
+        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+            throw DataErrors.InFile(displayName, "the file is empty (no header row)");
+
+        var firstColumn = header[0].Length == 0 ? 1 : 0; // R's write.csv row names: an unnamed first column
+        var columns = header[firstColumn..];
+        if (columns.Length < 2)
+            throw DataErrors.At(displayName, 1, null, $"the header has {columns.Length} named column(s); a label and at least one feature are needed");
+        var duplicate = columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw DataErrors.At(displayName, 1, duplicate.Key, "the column name appears more than once");
+
+        var label = labelColumn ?? (columns.Contains("Species", StringComparer.Ordinal) ? "Species" : columns[^1]);
+        var labelIndex = Array.IndexOf(columns, label);
+        if (labelIndex < 0)
+            throw DataErrors.At(displayName, 1, label, $"no such column; the columns are {string.Join(", ", columns)}");
+        var featureIndexes = Enumerable.Range(0, columns.Length).Where(i => i != labelIndex).ToArray();
+
+        var rawLabels = new List<string>();
+        var rawFeatures = new List<string[]>();
+        while (csv.Read())
+        {
+            var line = csv.Parser.RawRow;
+            var record = csv.Parser.Record ?? [];
+            if (record.Length == 1 && record[0].Length == 0) continue; // a blank line
+            if (record.Length != header.Length)
+                throw DataErrors.At(displayName, line, null, $"the row has {record.Length} fields, the header has {header.Length}");
+            var values = record[firstColumn..];
+            var features = new string[featureIndexes.Length];
+            for (var f = 0; f < featureIndexes.Length; f++)
+            {
+                var column = featureIndexes[f];
+                features[f] = FormatNumber(values[column], displayName, line, columns[column]);
+            }
+            var labelText = values[labelIndex];
+            if (labelText.Length == 0 || labelText.Equals("NA", StringComparison.Ordinal))
+                throw DataErrors.At(displayName, line, label, "the label is missing");
+            rawLabels.Add(labelText);
+            rawFeatures.Add(features);
+        }
+        if (rawFeatures.Count == 0)
+            throw DataErrors.InFile(displayName, "the file has a header but no data rows");
+
+        var (labels, map) = EncodeLabels(rawLabels, label);
+        var rows = new string[rawFeatures.Count][];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new string[featureIndexes.Length + 1];
+            rows[r][0] = labels[r];
+            rawFeatures[r].CopyTo(rows[r], 1);
+        }
+        return new PreparedDataset(label, featureIndexes.Select(i => columns[i]).ToArray(), rows, map);
+    }
+
+    /// <summary>Numeric labels are kept (regression or pre-encoded classes); otherwise class names become 0..n-1.</summary>
+    private static (string[] Labels, LabelMap? Map) EncodeLabels(List<string> raw, string labelColumn)
+    {
+        if (raw.TrueForAll(IsFiniteNumber))
+        {
+            var allIntegers = raw.TrueForAll(t => long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
+            return (raw.Select(t => allIntegers ? long.Parse(t, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : PythonNumberFormat.Format(ParseDouble(t))).ToArray(), null);
+        }
+        var map = LabelMap.FromNames(labelColumn, raw);
+        var index = map.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        return (raw.Select(name => index[name].ToString(CultureInfo.InvariantCulture)).ToArray(), map);
+    }
+
+    private static string FormatNumber(string text, string file, long line, string column)
+    {
+        if (text.Length == 0 || text.Equals("NA", StringComparison.Ordinal))
+            throw DataErrors.At(file, line, column, "the value is missing");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            throw DataErrors.At(file, line, column, $"'{(text.Length > 40 ? text[..40] + "…" : text)}' is not a number");
+        if (!double.IsFinite(value))
+            throw DataErrors.At(file, line, column, $"'{text}' is not a finite number");
+        return PythonNumberFormat.Format(value);
+    }
+
+    private static bool IsFiniteNumber(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
+
+    private static double ParseDouble(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+}

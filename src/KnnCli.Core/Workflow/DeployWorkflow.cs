@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
+
+namespace KnnCli.Core.Workflow;
+
+public sealed record DeployOptions
+{
+    public string? ModelName { get; init; }
+    public string? EndpointName { get; init; }
+    public string? InstanceType { get; init; }
+    public int? InstanceCount { get; init; }
+    public int? ServerlessMemory { get; init; }
+    public int? MaxConcurrency { get; init; }
+}
+
+public sealed record DeployResult(
+    [property: JsonPropertyName("model_name")] string ModelName,
+    [property: JsonPropertyName("endpoint_config_name")] string EndpointConfigName,
+    [property: JsonPropertyName("endpoint_name")] string EndpointName,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("url")] string? Url);
+
+/// <summary>deploy: model + endpoint config + endpoint from the trained artifact, waiting until InService.</summary>
+public sealed class DeployWorkflow(WorkflowContext context)
+{
+    public async Task<DeployResult> RunAsync(DeployOptions options, CancellationToken cancellationToken)
+    {
+        var state = await context.State.LoadAsync(cancellationToken);
+        var artifact = state.ModelArtifactUri
+            ?? throw new InputException("No trained model: run `knn train` first.");
+        var baseName = state.TrainingJobName ?? WorkflowContext.UniqueName("knn");
+        if (options.MaxConcurrency is not null && options.ServerlessMemory is null)
+            throw new InputException("--max-concurrency needs --serverless-memory (a serverless endpoint).");
+        var request = new DeployRequest
+        {
+            ModelName = options.ModelName ?? baseName,
+            EndpointConfigName = options.EndpointName ?? baseName,
+            EndpointName = options.EndpointName ?? baseName,
+            ModelArtifact = StoreUri.Parse(artifact),
+            InstanceType = options.InstanceType ?? "ml.t2.medium",
+            InstanceCount = options.InstanceCount ?? 1,
+            Serverless = options.ServerlessMemory is { } memory ? new ServerlessSettings(memory, options.MaxConcurrency ?? 5) : null,
+            RoleArn = context.Settings.RoleArn,
+        };
+
+        await using var target = context.CreateTarget();
+        context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");
+        var endpoint = await target.Hosting.DeployAsync(request, context.Log, cancellationToken);
+        if (!context.Settings.DryRun)
+        {
+            await context.State.UpdateAsync(s => s with
+            {
+                ModelName = request.ModelName,
+                EndpointConfigName = request.EndpointConfigName,
+                EndpointName = request.EndpointName,
+                EndpointUrl = endpoint.Url,
+                ServerPid = endpoint.ProcessId,
+            }, cancellationToken);
+        }
+        if (endpoint.Status == "Failed")
+            throw new RemoteFailureException($"Endpoint {request.EndpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
+        return new DeployResult(request.ModelName, request.EndpointConfigName, request.EndpointName, endpoint.Status, endpoint.Url);
+    }
+}

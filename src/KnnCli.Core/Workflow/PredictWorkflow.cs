@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using KnnCli.Core.Data;
+using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
+
+namespace KnnCli.Core.Workflow;
+
+public sealed record PredictOptions
+{
+    public string? EndpointName { get; init; }
+    /// <summary>A CSV of rows; with one more column than the model has features, the first is the label.</summary>
+    public string? Input { get; init; }
+    /// <summary>Feature rows given inline ("5.1,3.5,1.4,0.2"); each entry may hold several rows separated by ';'.</summary>
+    public IReadOnlyList<string> Rows { get; init; } = [];
+    public string ContentType { get; init; } = InferencePayloads.Csv;
+    public string Accept { get; init; } = InferencePayloads.Json;
+    /// <summary>Ask for verbose responses (each neighbour's label and distance).</summary>
+    public bool Neighbors { get; init; }
+    public int BatchSize { get; init; } = 1000;
+    public int Parallel { get; init; } = 4;
+}
+
+public sealed record PredictedRow(
+    [property: JsonPropertyName("features")] float[] Features,
+    [property: JsonPropertyName("label")] double? Label,
+    [property: JsonPropertyName("prediction")] double Prediction,
+    [property: JsonPropertyName("neighbor_labels")] double[]? NeighborLabels,
+    [property: JsonPropertyName("neighbor_distances")] double[]? NeighborDistances);
+
+public sealed record PredictResult(
+    [property: JsonPropertyName("endpoint_name")] string EndpointName,
+    [property: JsonPropertyName("rows")] IReadOnlyList<PredictedRow> Rows,
+    [property: JsonPropertyName("predictor_type")] string PredictorType,
+    [property: JsonIgnore] ClassificationReport? Classification,
+    [property: JsonPropertyName("mse")] double? MeanSquaredError,
+    [property: JsonIgnore] LabelMap? LabelMap,
+    [property: JsonIgnore] IReadOnlyList<string>? FeatureColumns)
+{
+    [JsonPropertyName("accuracy")] public double? Accuracy => Classification?.Accuracy;
+    [JsonPropertyName("macro_precision")] public double? MacroPrecision => Classification?.MacroPrecision;
+    [JsonPropertyName("macro_recall")] public double? MacroRecall => Classification?.MacroRecall;
+    [JsonPropertyName("macro_f1")] public double? MacroF1 => Classification?.MacroF1;
+}
+
+/// <summary>
+/// predict: send rows to the endpoint in batches under the payload limit, several requests at once, and read the
+/// predictions; for labelled rows, score them (confusion matrix, accuracy, precision/recall/F1, or MSE).
+/// </summary>
+public sealed class PredictWorkflow(WorkflowContext context)
+{
+    /// <summary>SageMaker's real-time payload limit is 6 MB; batches stay under this.</summary>
+    public const int MaxPayloadBytes = 5 * 1024 * 1024;
+
+    public async Task<PredictResult> RunAsync(PredictOptions options, CancellationToken cancellationToken)
+    {
+        if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
+        if (options.Parallel < 1) throw new InputException("--parallel must be at least 1.");
+        var state = await context.State.LoadAsync(cancellationToken);
+        var endpoint = options.EndpointName ?? state.EndpointName
+            ?? throw new InputException("No endpoint: run `knn deploy` first or pass --endpoint-name.");
+        var featureCount = state.FeatureColumns?.Count;
+        var (features, labels) = await LoadRowsAsync(options, state.TestFile, featureCount, cancellationToken);
+        var accept = options.Neighbors ? $"{InferencePayloads.MediaType(options.Accept)}; verbose=true" : options.Accept;
+
+        await using var target = context.CreateTarget();
+        var batches = PlanBatches(features, options.BatchSize, options.ContentType);
+        var predictions = new EndpointPrediction[features.Count];
+        using (var progress = context.Log.Progress("predict", features.Count))
+        {
+            long done = 0;
+            await System.Threading.Tasks.Parallel.ForEachAsync(batches,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellationToken },
+                async (batch, ct) =>
+                {
+                    var body = InferencePayloads.Serialize(features, batch.Start, batch.Count, options.ContentType);
+                    var answer = await target.Runtime.InvokeAsync(endpoint, body, options.ContentType, accept, ct);
+                    var parsed = InferencePayloads.Parse(answer.Body, string.IsNullOrEmpty(answer.ContentType) ? accept : answer.ContentType, batch.Count);
+                    parsed.CopyTo(predictions, batch.Start);
+                    progress.Report(Interlocked.Add(ref done, batch.Count));
+                });
+        }
+
+        var rows = features.Select((f, i) => new PredictedRow(f, labels?[i], predictions[i].PredictedLabel, predictions[i].Labels, predictions[i].Distances)).ToArray();
+        var predictorType = state.PredictorType ?? "classifier";
+        ClassificationReport? report = null;
+        double? mse = null;
+        if (labels is not null)
+        {
+            var predicted = predictions.Select(p => p.PredictedLabel).ToArray();
+            if (predictorType == "regressor") mse = RegressionScore.MeanSquaredError(labels, predicted);
+            else report = ClassificationReport.Compute(labels, predicted);
+        }
+        return new PredictResult(endpoint, rows, predictorType, report, mse, await LoadLabelMapAsync(state.LabelMapFile, cancellationToken), state.FeatureColumns);
+    }
+
+    private static async Task<LabelMap?> LoadLabelMapAsync(string? path, CancellationToken cancellationToken)
+    {
+        if (path is null || !File.Exists(path)) return null;
+        await using var stream = File.OpenRead(path);
+        return await System.Text.Json.JsonSerializer.DeserializeAsync(stream, CoreJsonContext.Default.LabelMap, cancellationToken);
+    }
+
+    /// <summary>Consecutive row ranges of at most batchSize rows and MaxPayloadBytes bytes each.</summary>
+    private static List<(int Start, int Count)> PlanBatches(IReadOnlyList<float[]> rows, int batchSize, string contentType)
+    {
+        var batches = new List<(int, int)>();
+        var start = 0;
+        while (start < rows.Count)
+        {
+            var count = Math.Min(batchSize, rows.Count - start);
+            while (count > 1 && InferencePayloads.Serialize(rows, start, count, contentType).Length > MaxPayloadBytes) count /= 2;
+            batches.Add((start, count));
+            start += count;
+        }
+        return batches;
+    }
+
+    private async Task<(List<float[]> Features, double[]? Labels)> LoadRowsAsync(PredictOptions options, string? stateTestFile, int? featureCount, CancellationToken cancellationToken)
+    {
+        if (options.Rows.Count > 0)
+        {
+            var rows = options.Rows.SelectMany(r => r.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select((text, i) => ParseRow(text, "--rows", i + 1)).ToList();
+            if (featureCount is { } d && rows.Find(r => r.Length != d) is { } bad)
+                throw new InputException($"--rows: a row has {bad.Length} values; the model takes {d} features.");
+            return (rows, null);
+        }
+        var path = options.Input ?? stateTestFile
+            ?? throw new InputException("Nothing to predict: pass --input FILE or --rows \"…\", or run `knn prepare` first.");
+        if (!File.Exists(path)) throw new InputException($"{path}: no such file.");
+        await using var stream = File.OpenRead(path);
+        using var reader = new NumericCsvReader(stream, path, labelColumns: 0);
+        var batch = await reader.ReadBatchAsync(int.MaxValue, cancellationToken);
+        if (batch.RowCount == 0) throw DataErrors.InFile(path, "the file holds no rows");
+        // A first column of labels: one column more than the model's features (or the prepared test file).
+        var labelled = featureCount is { } features ? batch.FeatureCount == features + 1 : path == stateTestFile;
+        if (featureCount is { } expected && !labelled && batch.FeatureCount != expected)
+            throw DataErrors.InFile(path, $"rows have {batch.FeatureCount} columns; the model takes {expected} features (or {expected + 1} with a label first)");
+        var width = batch.FeatureCount;
+        var all = new List<float[]>(batch.RowCount);
+        double[]? labels = labelled ? new double[batch.RowCount] : null;
+        for (var r = 0; r < batch.RowCount; r++)
+        {
+            var row = batch.Features.AsSpan(r * width, width);
+            if (labels is not null) labels[r] = row[0];
+            all.Add(row[(labelled ? 1 : 0)..].ToArray());
+        }
+        return (all, labels);
+    }
+
+    private static float[] ParseRow(string text, string source, int row) =>
+        text.Split(',').Select((field, column) =>
+            float.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && float.IsFinite(value)
+                ? value
+                : throw new InputException($"{source}: row {row}, column {column + 1}: '{field.Trim()}' is not a finite number.")).ToArray();
+}

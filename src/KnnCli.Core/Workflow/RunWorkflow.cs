@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+
+namespace KnnCli.Core.Workflow;
+
+public sealed record RunOptions
+{
+    public PrepareOptions Prepare { get; init; } = new();
+    public TrainOptions Train { get; init; } = new();
+    public DeployOptions Deploy { get; init; } = new();
+    public PredictOptions Predict { get; init; } = new();
+    /// <summary>Leave the endpoint running at the end instead of cleaning up.</summary>
+    public bool KeepEndpoint { get; init; }
+}
+
+public sealed record RunResult(
+    [property: JsonPropertyName("prepare")] PrepareResult Prepare,
+    [property: JsonPropertyName("upload")] UploadResult Upload,
+    [property: JsonPropertyName("train")] TrainResult Train,
+    [property: JsonPropertyName("deploy")] DeployResult Deploy,
+    [property: JsonPropertyName("predict")] PredictResult Predict,
+    [property: JsonPropertyName("cleanup")] CleanupResult? Cleanup);
+
+/// <summary>
+/// run: the reference notebook end to end (prepare, upload, train, deploy, predict, cleanup). Once an endpoint
+/// exists, cleanup runs even when a later step fails or is cancelled, so nothing is left running or billing.
+/// </summary>
+public sealed class RunWorkflow(WorkflowContext context)
+{
+    public async Task<RunResult> RunAsync(RunOptions options, CancellationToken cancellationToken)
+    {
+        var prepared = await new PrepareWorkflow(context).RunAsync(options.Prepare, cancellationToken);
+        var uploaded = await new UploadWorkflow(context).RunAsync(new UploadOptions(null, null), cancellationToken);
+        var trained = await new TrainWorkflow(context).RunAsync(options.Train, cancellationToken);
+        DeployResult deployed;
+        PredictResult predicted;
+        try
+        {
+            deployed = await new DeployWorkflow(context).RunAsync(options.Deploy, cancellationToken);
+            predicted = await new PredictWorkflow(context).RunAsync(options.Predict, cancellationToken);
+        }
+        catch
+        {
+            if (!options.KeepEndpoint) await CleanupAsync(CancellationToken.None);
+            throw;
+        }
+        var cleaned = options.KeepEndpoint ? null : await CleanupAsync(cancellationToken);
+        return new RunResult(prepared, uploaded, trained, deployed, predicted, cleaned);
+    }
+
+    private Task<CleanupResult> CleanupAsync(CancellationToken cancellationToken) =>
+        new CleanupWorkflow(context).RunAsync(new CleanupOptions(null, DeleteData: false), cancellationToken);
+}

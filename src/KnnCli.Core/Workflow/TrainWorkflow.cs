@@ -1,0 +1,181 @@
+using System.Text.Json.Serialization;
+using KnnCli.Core.Data;
+using KnnCli.Core.Errors;
+using KnnCli.Core.State;
+using KnnCli.Core.Targets;
+using KnnCli.Engine;
+
+namespace KnnCli.Core.Workflow;
+
+public sealed record TrainOptions
+{
+    /// <summary>A local file or s3:// URI; null for what upload recorded.</summary>
+    public string? Train { get; init; }
+    public string? Test { get; init; }
+    /// <summary>Hyperparameters by SageMaker name (k, sample_size …), from the typed options and --hp.</summary>
+    public IReadOnlyDictionary<string, string> Hyperparameters { get; init; } = new Dictionary<string, string>();
+    public string? InstanceType { get; init; }
+    public int? InstanceCount { get; init; }
+    public InputMode InputMode { get; init; } = InputMode.Pipe;
+    public string? JobName { get; init; }
+    public bool NoWait { get; init; }
+    public bool StopOnCancel { get; init; }
+}
+
+public sealed record TrainResult(
+    [property: JsonPropertyName("job_name")] string JobName,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("model_artifact")] string? ModelArtifact,
+    [property: JsonPropertyName("hyperparameters")] IReadOnlyDictionary<string, string> Hyperparameters,
+    [property: JsonPropertyName("metrics")] IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>
+/// train: validate the hyperparameters (the same rules on every target), start a training job with train and
+/// test channels, wait while streaming status and logs, and report the test metrics.
+/// </summary>
+public sealed class TrainWorkflow(WorkflowContext context)
+{
+    /// <summary>The reference notebook's hyperparameters, used for any required one not given.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NotebookDefaults = new Dictionary<string, string>
+    {
+        ["k"] = "1",
+        ["sample_size"] = "1000",
+        ["predictor_type"] = "classifier",
+    };
+
+    public async Task<TrainResult> RunAsync(TrainOptions options, CancellationToken cancellationToken)
+    {
+        var state = await context.State.LoadAsync(cancellationToken);
+        var (known, extra) = SplitHyperparameters(options.Hyperparameters, state);
+        KnnHyperparameters hyperparameters;
+        try
+        {
+            hyperparameters = KnnHyperparameters.Parse(known);
+        }
+        catch (HyperparameterException e)
+        {
+            throw new InputException(e.Message, e);
+        }
+
+        await using var target = context.CreateTarget();
+        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
+        var upload = new UploadWorkflow(context);
+        var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", cancellationToken)
+            ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
+        var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", cancellationToken);
+
+        var featureCount = await CountFeaturesAsync(target, trainUri, trainLocal, cancellationToken);
+        try
+        {
+            hyperparameters.ValidateAgainst(featureCount);
+        }
+        catch (HyperparameterException e)
+        {
+            throw new InputException(e.Message, e);
+        }
+        hyperparameters = hyperparameters with { FeatureDim = featureCount };
+
+        var request = new TrainingRequest
+        {
+            JobName = options.JobName ?? WorkflowContext.UniqueName("knn"),
+            Hyperparameters = hyperparameters,
+            ExtraHyperparameters = extra,
+            Train = trainUri,
+            Test = testChannel?.Uri,
+            OutputPath = context.OutputPrefix(bucket),
+            InstanceType = options.InstanceType ?? "ml.m5.large",
+            InstanceCount = options.InstanceCount ?? 1,
+            InputMode = options.InputMode,
+            RoleArn = context.Settings.RoleArn,
+        };
+        var sent = hyperparameters.ToStringMap().Concat(extra).ToDictionary(p => p.Key, p => p.Value);
+        context.Log.Info($"Training job {request.JobName} on {target.Name}: {string.Join(", ", sent.Select(p => $"{p.Key}={p.Value}"))}");
+
+        TrainingResult result;
+        try
+        {
+            result = await target.Trainer.TrainAsync(request, !options.NoWait, context.Log, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await HandleCancelAsync(target, request.JobName, options.StopOnCancel);
+            throw;
+        }
+
+        if (!context.Settings.DryRun)
+        {
+            await context.State.UpdateAsync(s => s with
+            {
+                Target = context.Settings.Target,
+                Region = context.Settings.Region ?? s.Region,
+                Bucket = bucket,
+                Prefix = context.Settings.Prefix,
+                TrainUri = trainUri.ToString(),
+                TestUri = testChannel?.Uri.ToString() ?? s.TestUri,
+                TrainingJobName = result.JobName,
+                ModelArtifactUri = result.ModelArtifact?.ToString() ?? s.ModelArtifactUri,
+                PredictorType = known["predictor_type"],
+            }, cancellationToken);
+        }
+
+        if (result.Status == TrainingStatus.Failed)
+            throw new RemoteFailureException($"Training job {result.JobName} failed: {result.FailureReason ?? "no reason given"}");
+        return new TrainResult(result.JobName, result.Status.ToString(), result.ModelArtifact?.ToString(), sent,
+            result.Metrics.ToDictionary(m => m.Name, m => m.Value));
+    }
+
+    /// <summary>Typed hyperparameters and --hp values by SageMaker name; the notebook's values fill required gaps.</summary>
+    private static (Dictionary<string, string> Known, Dictionary<string, string> Extra) SplitHyperparameters(IReadOnlyDictionary<string, string> given, KnnState state)
+    {
+        var known = new Dictionary<string, string>(StringComparer.Ordinal);
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in given)
+        {
+            // SageMaker-set names (a leading underscore, except those the container reads) pass through untouched.
+            if (name.StartsWith('_') && name is not ("_faiss_index_nprobe" or "_seed")) extra[name] = value;
+            else known[name] = value;
+        }
+        foreach (var (name, value) in NotebookDefaults)
+            known.TryAdd(name, name == "predictor_type" ? state.PredictorType ?? value : value);
+        return (known, extra);
+    }
+
+    private async Task<(StoreUri Uri, string? LocalFile)?> ResolveChannelAsync(ITarget target, UploadWorkflow upload, string? given, string? stateUri, string? stateFile, string bucket, string channel, CancellationToken cancellationToken)
+    {
+        if (given is not null)
+        {
+            if (StoreUri.IsStoreUri(given)) return (StoreUri.Parse(given), null);
+            if (!File.Exists(given)) throw new InputException($"--{channel} {given}: no such file.");
+            return (await upload.PutAsync(target, given, bucket, cancellationToken), given);
+        }
+        if (stateUri is not null) return (StoreUri.Parse(stateUri), stateFile is not null && File.Exists(stateFile) ? stateFile : null);
+        if (stateFile is not null && File.Exists(stateFile))
+            return (await upload.PutAsync(target, stateFile, bucket, cancellationToken), stateFile);
+        return null;
+    }
+
+    /// <summary>feature_dim from the data: the first row's column count minus the label.</summary>
+    private async Task<int> CountFeaturesAsync(ITarget target, StoreUri trainUri, string? localFile, CancellationToken cancellationToken)
+    {
+        if (context.Settings.DryRun && localFile is null) return 0;
+        await using var stream = localFile is not null ? File.OpenRead(localFile) : await target.Store.OpenReadAsync(trainUri, cancellationToken);
+        using var reader = new NumericCsvReader(stream, localFile ?? trainUri.ToString());
+        var batch = await reader.ReadBatchAsync(1, cancellationToken);
+        if (batch.RowCount == 0) throw DataErrors.InFile(localFile ?? trainUri.ToString(), "the train channel holds no rows");
+        return batch.FeatureCount;
+    }
+
+    private async Task HandleCancelAsync(ITarget target, string jobName, bool stop)
+    {
+        if (stop)
+        {
+            context.Log.Warn($"Stopping training job {jobName}…");
+            await target.Trainer.StopAsync(jobName, CancellationToken.None);
+            context.Log.Warn($"Training job {jobName} is stopping.");
+        }
+        else if (target.Name != "local")
+        {
+            context.Log.Warn($"Stopped waiting; training job {jobName} is still running (and billing). Stop it with: aws sagemaker stop-training-job --training-job-name {jobName} (or train with --stop-on-cancel)");
+        }
+    }
+}

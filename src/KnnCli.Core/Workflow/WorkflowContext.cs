@@ -1,0 +1,30 @@
+using KnnCli.Core.Settings;
+using KnnCli.Core.State;
+using KnnCli.Core.Targets;
+
+namespace KnnCli.Core.Workflow;
+
+/// <summary>What every workflow service needs: resolved settings, the state file, the target, the log.</summary>
+public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targets, IWorkflowLog log)
+{
+    public CommonSettings Settings { get; } = settings;
+
+    public IWorkflowLog Log { get; } = log;
+
+    public StateStore State { get; } = new(settings.StateDirectory);
+
+    public ITarget CreateTarget() => targets.Create(Settings, Log);
+
+    /// <summary>The bucket: configured, remembered in state, or the target's default.</summary>
+    public async Task<string> ResolveBucketAsync(ITarget target, KnnState state, CancellationToken cancellationToken) =>
+        Settings.Bucket ?? state.Bucket ?? await target.GetDefaultBucketAsync(cancellationToken);
+
+    /// <summary>Where uploaded data lives: s3://bucket/prefix/input/.</summary>
+    public StoreUri InputPrefix(string bucket) => new(bucket, $"{Settings.Prefix}/input");
+
+    /// <summary>Where training writes models: s3://bucket/prefix/output.</summary>
+    public StoreUri OutputPrefix(string bucket) => new(bucket, $"{Settings.Prefix}/output");
+
+    /// <summary>A SageMaker-SDK-style unique name: base-yyyy-MM-dd-HH-mm-ss-fff.</summary>
+    public static string UniqueName(string baseName) => $"{baseName}-{DateTime.UtcNow:yyyy-MM-dd-HH-mm-ss-fff}";
+}

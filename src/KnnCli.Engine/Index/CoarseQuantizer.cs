@@ -1,0 +1,43 @@
+namespace KnnCli.Engine.Index;
+
+/// <summary>
+/// An IVF index's quantizer: exact search over the centroids (faiss IndexFlatL2 / IndexFlatIP), so a vector
+/// belongs to the list of its nearest centroid and a query visits its nprobe nearest lists.
+/// </summary>
+internal sealed class CoarseQuantizer
+{
+    private readonly FlatIndex _centroids;
+
+    public CoarseQuantizer(int dimension, IndexMetric metric, float[] centroids)
+    {
+        if (centroids.Length == 0 || centroids.Length % dimension != 0)
+            throw new ArgumentException($"Centroid data of {centroids.Length} floats is not a positive number of {dimension}-dimensional rows.", nameof(centroids));
+        _centroids = new FlatIndex(dimension, metric, centroids);
+    }
+
+    public int ListCount => _centroids.Count;
+
+    public ReadOnlySpan<float> Centroid(int list) => _centroids.Vectors.Slice(list * _centroids.Dimension, _centroids.Dimension);
+
+    /// <summary>The <paramref name="nprobe"/> nearest lists of each query, nearest first.</summary>
+    public int[] Probe(ReadOnlySpan<float> queries, int nprobe)
+    {
+        var nq = queries.Length / _centroids.Dimension;
+        var lists = new int[nq * nprobe];
+        var distances = new float[nq * nprobe];
+        _centroids.Search(queries, nprobe, distances, lists);
+        return lists;
+    }
+
+    /// <summary>Splits ids 0..count-1 by their list, keeping ascending order within each list.</summary>
+    public static int[][] GroupByList(int[] assignment, int listCount)
+    {
+        var sizes = new int[listCount];
+        foreach (var list in assignment) sizes[list]++;
+        var lists = new int[listCount][];
+        for (var l = 0; l < listCount; l++) lists[l] = new int[sizes[l]];
+        Array.Clear(sizes);
+        for (var id = 0; id < assignment.Length; id++) lists[assignment[id]][sizes[assignment[id]]++] = id;
+        return lists;
+    }
+}

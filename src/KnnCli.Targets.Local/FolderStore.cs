@@ -1,0 +1,103 @@
+using System.Text.Json;
+using KnnCli.Core.Errors;
+using KnnCli.Core.IO;
+using KnnCli.Core.Targets;
+
+namespace KnnCli.Targets.Local;
+
+/// <summary>
+/// The local object store: s3://bucket/key lives at &lt;root&gt;/objects/bucket/key, its content type in
+/// &lt;root&gt;/metadata/bucket/key.json. Writes are atomic; keys cannot escape the root.
+/// </summary>
+public sealed class FolderStore(string root) : IObjectStore
+{
+    private readonly string _objects = Path.GetFullPath(Path.Combine(root, "objects"));
+    private readonly string _metadata = Path.GetFullPath(Path.Combine(root, "metadata"));
+
+    public async Task PutFileAsync(string localPath, StoreUri destination, string contentType, IProgressReporter? progress, CancellationToken cancellationToken)
+    {
+        await using var source = File.OpenRead(localPath);
+        await PutAsync(source, destination, contentType, progress, cancellationToken);
+    }
+
+    public Task PutStreamAsync(Stream content, StoreUri destination, string contentType, CancellationToken cancellationToken) =>
+        PutAsync(content, destination, contentType, null, cancellationToken);
+
+    public async Task GetFileAsync(StoreUri source, string localPath, CancellationToken cancellationToken)
+    {
+        await using var input = await OpenReadAsync(source, cancellationToken);
+        await AtomicFile.WriteAsync(localPath, (output, ct) => input.CopyToAsync(output, ct), cancellationToken);
+    }
+
+    public Task<Stream> OpenReadAsync(StoreUri source, CancellationToken cancellationToken)
+    {
+        var path = ObjectPath(source);
+        if (!File.Exists(path)) throw new NotFoundException($"{source}: no such object in the local store ({path}).");
+        return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+    }
+
+    public Task<bool> ExistsAsync(StoreUri uri, CancellationToken cancellationToken) => Task.FromResult(File.Exists(ObjectPath(uri)));
+
+    public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(ObjectPath(new StoreUri(bucket, "")));
+        return Task.CompletedTask;
+    }
+
+    public Task<int> DeletePrefixAsync(StoreUri prefix, CancellationToken cancellationToken)
+    {
+        var bucketPath = ObjectPath(new StoreUri(prefix.Bucket, ""));
+        if (!Directory.Exists(bucketPath)) return Task.FromResult(0);
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(bucketPath, "*", SearchOption.AllDirectories))
+        {
+            var key = Path.GetRelativePath(bucketPath, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (!key.StartsWith(prefix.Key, StringComparison.Ordinal)) continue;
+            File.Delete(file);
+            File.Delete(MetadataPath(new StoreUri(prefix.Bucket, key)));
+            deleted++;
+        }
+        return Task.FromResult(deleted);
+    }
+
+    /// <summary>The content type recorded for an object, or null when the object is absent.</summary>
+    public async Task<string?> GetContentTypeAsync(StoreUri uri, CancellationToken cancellationToken)
+    {
+        var path = MetadataPath(uri);
+        if (!File.Exists(path)) return null;
+        await using var stream = File.OpenRead(path);
+        var metadata = await JsonSerializer.DeserializeAsync(stream, LocalJsonContext.Default.ObjectMetadata, cancellationToken);
+        return metadata?.ContentType;
+    }
+
+    private async Task PutAsync(Stream source, StoreUri destination, string contentType, IProgressReporter? progress, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteAsync(ObjectPath(destination), async (output, ct) =>
+        {
+            var buffer = new byte[1 << 16];
+            long copied = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer, ct)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read), ct);
+                progress?.Report(copied += read);
+            }
+        }, cancellationToken);
+        await AtomicFile.WriteAllBytesAsync(MetadataPath(destination),
+            JsonSerializer.SerializeToUtf8Bytes(new ObjectMetadata(contentType), LocalJsonContext.Default.ObjectMetadata), cancellationToken);
+    }
+
+    private string ObjectPath(StoreUri uri) => Resolve(_objects, uri, "");
+
+    private string MetadataPath(StoreUri uri) => Resolve(_metadata, uri, ".json");
+
+    private static string Resolve(string baseDirectory, StoreUri uri, string suffix)
+    {
+        var path = Path.GetFullPath(Path.Combine(baseDirectory, uri.Bucket, uri.Key) + suffix);
+        if (!path.StartsWith(baseDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal) && path != baseDirectory)
+            throw new InputException($"{uri}: the key leaves the local store.");
+        return path;
+    }
+}
+
+internal sealed record ObjectMetadata(string ContentType);

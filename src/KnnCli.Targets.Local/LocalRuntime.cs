@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Http.Headers;
+using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
+
+namespace KnnCli.Targets.Local;
+
+/// <summary>InvokeEndpoint for local endpoints: POST /invocations to the endpoint's server on loopback.</summary>
+public sealed class LocalRuntime(LocalHosting hosting) : IEndpointRuntime, IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(70) };
+
+    public async Task<InvocationResult> InvokeAsync(string endpointName, ReadOnlyMemory<byte> body, string contentType, string accept, CancellationToken cancellationToken)
+    {
+        var endpoint = await hosting.DescribeEndpointAsync(endpointName, cancellationToken)
+            ?? throw new NotFoundException($"Endpoint {endpointName} not found (local target). Run `knn deploy` first.");
+        if (endpoint.Status != "InService" || endpoint.Url is null)
+            throw new RemoteFailureException($"Endpoint {endpointName} is {endpoint.Status}: {endpoint.FailureReason}");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(endpoint.Url), "/invocations"))
+        {
+            Content = new ReadOnlyMemoryContent(body),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept));
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var reason = System.Text.Encoding.UTF8.GetString(answer).Trim();
+            var message = $"Endpoint {endpointName} answered {(int)response.StatusCode}: {(reason.Length > 500 ? reason[..500] : reason)}";
+            throw response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.NotAcceptable
+                ? new InputException(message)
+                : new RemoteFailureException(message);
+        }
+        return new InvocationResult(answer, response.Content.Headers.ContentType?.ToString() ?? accept);
+    }
+
+    public void Dispose() => _http.Dispose();
+}

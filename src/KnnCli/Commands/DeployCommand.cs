@@ -1,0 +1,42 @@
+using System.CommandLine;
+using KnnCli.Core.Workflow;
+using KnnCli.Output;
+
+namespace KnnCli.Commands;
+
+/// <summary>knn deploy: model, endpoint config and endpoint, waiting until InService.</summary>
+public static class DeployCommand
+{
+    public static readonly Option<string?> ModelName = new("--model-name") { Description = "Model name (default: the training job's name)" };
+    public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint name (default: the training job's name)" };
+    public static readonly Option<string?> InstanceType = new("--instance-type") { Description = "Endpoint instance type (default: ml.t2.medium)" };
+    public static readonly Option<int?> InstanceCount = new("--instance-count") { Description = "Endpoint instance count (default: 1)" };
+    public static readonly Option<int?> ServerlessMemory = new("--serverless-memory") { Description = "Serverless endpoint memory in MB (1024-6144); makes the endpoint serverless" };
+    public static readonly Option<int?> MaxConcurrency = new("--max-concurrency") { Description = "Serverless maximum concurrency (default: 5)" };
+
+    public static Command Create(KnnServices services)
+    {
+        var command = new Command("deploy", "Deploy the trained model to an endpoint (local: a knn serve process on 127.0.0.1)");
+        foreach (var option in new Option[] { ModelName, EndpointName, InstanceType, InstanceCount, ServerlessMemory, MaxConcurrency })
+            command.Options.Add(option);
+        command.SetVerbAction(services, async (parse, verb, ct) =>
+        {
+            var result = await new DeployWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            verb.Results.Write(result, CliJsonContext.Default.DeployResult, output => Print(output, result));
+        });
+        return command;
+    }
+
+    public static DeployOptions Read(ParseResult parse) => new()
+    {
+        ModelName = parse.GetValue(ModelName),
+        EndpointName = parse.GetValue(EndpointName),
+        InstanceType = parse.GetValue(InstanceType),
+        InstanceCount = parse.GetValue(InstanceCount),
+        ServerlessMemory = parse.GetValue(ServerlessMemory),
+        MaxConcurrency = parse.GetValue(MaxConcurrency),
+    };
+
+    public static void Print(TextWriter output, DeployResult result) =>
+        output.WriteLine($"Endpoint {result.EndpointName}: {result.Status}{(result.Url is null ? "" : $" at {result.Url}")} (model {result.ModelName}, config {result.EndpointConfigName})");
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using KnnCli.Core.Errors;
+using KnnCli.Core.IO;
+using KnnCli.Core.Workflow;
+using KnnCli.Output;
+
+namespace KnnCli.Commands;
+
+/// <summary>knn predict: rows to the endpoint, predictions back; scored when the rows carry labels.</summary>
+public static class PredictCommand
+{
+    public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint (default: from knn deploy)" };
+    public static readonly Option<string?> Input = new("--input") { Description = "CSV of rows; a first column of labels turns on validation (default: the prepared test file)" };
+    public static readonly Option<string[]> Rows = new("--rows") { Description = "Feature rows inline, e.g. \"5.1,3.5,1.4,0.2\" (repeatable; ';' separates rows)" };
+    public static readonly Option<string> ContentType = new("--content-type") { Description = "Request type: text/csv, application/json or application/jsonlines", DefaultValueFactory = _ => InferencePayloads.Csv };
+    public static readonly Option<string> Accept = new("--accept") { Description = "Response type: application/json or application/jsonlines", DefaultValueFactory = _ => InferencePayloads.Json };
+    public static readonly Option<bool> Neighbors = new("--neighbors") { Description = "Verbose responses: each neighbour's label and distance" };
+    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows per request (kept under the 6 MB payload limit)", DefaultValueFactory = _ => 1000 };
+    public static readonly Option<int> Parallel = new("--parallel") { Description = "Requests in flight at once", DefaultValueFactory = _ => 4 };
+    public static readonly Option<string?> OutputFile = new("--output") { Description = "Write predictions to FILE (.csv, or .jsonl for JSON Lines)" };
+
+    public static Command Create(KnnServices services)
+    {
+        var command = new Command("predict", "Get predictions from the endpoint; with labelled rows, print the validation report");
+        foreach (var option in new Option[] { EndpointName, Input, Rows, ContentType, Accept, Neighbors, BatchSize, Parallel, OutputFile })
+            command.Options.Add(option);
+        command.SetVerbAction(services, async (parse, verb, ct) =>
+        {
+            var result = await new PredictWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            if (parse.GetValue(OutputFile) is { } file)
+            {
+                await WriteFileAsync(file, result, ct);
+                verb.Workflow.Log.Info($"Wrote {result.Rows.Count:N0} predictions to {file}");
+            }
+            verb.Results.Write(result, CliJsonContext.Default.PredictResult, output => PredictReport.Write(output, result));
+        });
+        return command;
+    }
+
+    public static PredictOptions Read(ParseResult parse) => new()
+    {
+        EndpointName = parse.GetValue(EndpointName),
+        Input = parse.GetValue(Input),
+        Rows = parse.GetValue(Rows) ?? [],
+        ContentType = parse.GetValue(ContentType)!,
+        Accept = parse.GetValue(Accept)!,
+        Neighbors = parse.GetValue(Neighbors),
+        BatchSize = parse.GetValue(BatchSize),
+        Parallel = parse.GetValue(Parallel),
+    };
+
+    /// <summary>Predictions as JSON Lines (SageMaker's response lines) or CSV (label, features, prediction).</summary>
+    private static Task WriteFileAsync(string path, PredictResult result, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        var jsonLines = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        if (!jsonLines && !path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"--output {path}: use a .csv or .jsonl file name.");
+        foreach (var row in result.Rows)
+        {
+            if (jsonLines)
+            {
+                text.Append("{\"predicted_label\":").Append(Number(row.Prediction));
+                if (row.NeighborLabels is { } labels) text.Append(",\"labels\":[").AppendJoin(',', labels.Select(Number)).Append(']');
+                if (row.NeighborDistances is { } distances) text.Append(",\"distances\":[").AppendJoin(',', distances.Select(Number)).Append(']');
+                text.Append("}\n");
+            }
+            else
+            {
+                if (row.Label is { } label) text.Append(Number(label)).Append(',');
+                text.AppendJoin(',', row.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture))).Append(',').Append(Number(row.Prediction)).Append('\n');
+            }
+        }
+        return AtomicFile.WriteAllTextAsync(path, text.ToString(), cancellationToken);
+    }
+
+    private static string Number(double value) => Core.Data.PythonNumberFormat.Format(value);
+}

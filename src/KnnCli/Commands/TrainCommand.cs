@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
+using KnnCli.Core.Workflow;
+using KnnCli.Output;
+
+namespace KnnCli.Commands;
+
+/// <summary>knn train: validate hyperparameters, run a training job, stream its log, report test metrics.</summary>
+public static class TrainCommand
+{
+    public static readonly Option<string?> Train = new("--train") { Description = "Train channel: a CSV file or s3:// URI (default: from knn upload)" };
+    public static readonly Option<string?> Test = new("--test") { Description = "Test channel: a CSV file or s3:// URI (default: from knn upload)" };
+    public static readonly Option<string[]> Hp = new("--hp") { Description = "Any other hyperparameter, NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
+    public static readonly Option<string?> InstanceType = new("--instance-type") { Description = "Training instance type (default: ml.m5.large)" };
+    public static readonly Option<int?> InstanceCount = new("--instance-count") { Description = "Training instance count (default: 1)" };
+    public static readonly Option<string> InputModeOption = new("--input-mode") { Description = "Pipe (default) or File", DefaultValueFactory = _ => "Pipe" };
+    public static readonly Option<string?> JobName = new("--job-name") { Description = "Training job name (default: knn-<timestamp>)" };
+    public static readonly Option<bool> NoWait = new("--no-wait") { Description = "Start the job and return without waiting" };
+    public static readonly Option<bool> StopOnCancel = new("--stop-on-cancel") { Description = "On Ctrl-C, stop the training job too" };
+
+    /// <summary>One typed option per hyperparameter, in kebab case, mapped to SageMaker's snake-case name.</summary>
+    private static readonly (Option<string?> Option, string Name)[] Typed =
+    [
+        (new Option<string?>("--k") { Description = "Neighbours per prediction (default: 1)" }, "k"),
+        (new Option<string?>("--sample-size") { Description = "Points sampled from the train channel (default: 1000)" }, "sample_size"),
+        (new Option<string?>("--predictor-type") { Description = "classifier (default) or regressor" }, "predictor_type"),
+        (new Option<string?>("--feature-dim") { Description = "Feature count (default: detected from the data)" }, "feature_dim"),
+        (new Option<string?>("--index-type") { Description = "faiss.Flat (default), faiss.IVFFlat or faiss.IVFPQ" }, "index_type"),
+        (new Option<string?>("--index-metric") { Description = "L2 (default), INNER_PRODUCT or COSINE" }, "index_metric"),
+        (new Option<string?>("--dimension-reduction-type") { Description = "sign or fjlt" }, "dimension_reduction_type"),
+        (new Option<string?>("--dimension-reduction-target") { Description = "Target dimension for dimension reduction" }, "dimension_reduction_target"),
+        (new Option<string?>("--faiss-index-ivf-nlists") { Description = "IVF centroids, or auto (sqrt(sample_size))" }, "faiss_index_ivf_nlists"),
+        (new Option<string?>("--faiss-index-pq-m") { Description = "PQ sub-vectors (IVFPQ)" }, "faiss_index_pq_m"),
+        (new Option<string?>("--mini-batch-size") { Description = "Rows per test mini-batch (default: 5000)" }, "mini_batch_size"),
+    ];
+
+    public static Command Create(KnnServices services)
+    {
+        var command = new Command("train", "Train the k-NN algorithm on the train channel and score it on the test channel");
+        foreach (var option in new Option[] { Train, Test, Hp, InstanceType, InstanceCount, InputModeOption, JobName, NoWait, StopOnCancel })
+            command.Options.Add(option);
+        foreach (var (option, _) in Typed) command.Options.Add(option);
+        command.SetVerbAction(services, async (parse, verb, ct) =>
+        {
+            var result = await new TrainWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            verb.Results.Write(result, CliJsonContext.Default.TrainResult, output => Print(output, result));
+        });
+        return command;
+    }
+
+    public static TrainOptions Read(ParseResult parse)
+    {
+        var hyperparameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in parse.GetValue(Hp) ?? [])
+        {
+            var equals = entry.IndexOf('=');
+            if (equals <= 0) throw new InputException($"--hp {entry}: expected NAME=VALUE.");
+            hyperparameters[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
+        }
+        foreach (var (option, name) in Typed)
+            if (parse.GetValue(option) is { } value) hyperparameters[name] = value;
+        return new TrainOptions
+        {
+            Train = parse.GetValue(Train),
+            Test = parse.GetValue(Test),
+            Hyperparameters = hyperparameters,
+            InstanceType = parse.GetValue(InstanceType),
+            InstanceCount = parse.GetValue(InstanceCount),
+            InputMode = parse.GetValue(InputModeOption) switch
+            {
+                "Pipe" or "pipe" => InputMode.Pipe,
+                "File" or "file" => InputMode.File,
+                var other => throw new InputException($"--input-mode {other}: expected Pipe or File."),
+            },
+            JobName = parse.GetValue(JobName),
+            NoWait = parse.GetValue(NoWait),
+            StopOnCancel = parse.GetValue(StopOnCancel),
+        };
+    }
+
+    public static void Print(TextWriter output, TrainResult result)
+    {
+        output.WriteLine($"Training job {result.JobName}: {result.Status}");
+        foreach (var (name, value) in result.Metrics) output.WriteLine($"{name} = {value.ToString("R", CultureInfo.InvariantCulture)}");
+        if (result.ModelArtifact is not null) output.WriteLine($"Model: {result.ModelArtifact}");
+    }
+}

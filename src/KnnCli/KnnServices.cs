@@ -1,0 +1,28 @@
+using KnnCli.Core.Settings;
+using KnnCli.Core.Targets;
+using KnnCli.Targets.Local;
+
+namespace KnnCli;
+
+/// <summary>The seams of the composition root; tests replace them (output writers, working folder, targets).</summary>
+public sealed record KnnServices
+{
+    public TextWriter Output { get; init; } = Console.Out;
+    public TextWriter Error { get; init; } = Console.Error;
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+    public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
+    /// <summary>True when stderr is a terminal (progress bars are drawn only then).</summary>
+    public bool Interactive { get; init; } = !Console.IsErrorRedirected;
+    public ITargetFactory Targets { get; init; } = new DefaultTargetFactory();
+}
+
+/// <summary>local → the in-process target; sagemaker → the AWS services.</summary>
+public sealed class DefaultTargetFactory : ITargetFactory
+{
+    public ITarget Create(CommonSettings settings, IWorkflowLog log) => settings.Target switch
+    {
+        "local" => new LocalTarget(settings),
+        "sagemaker" => throw new Core.Errors.InputException("The sagemaker target is not available in this build."),
+        _ => throw new Core.Errors.InputException($"Unknown target '{settings.Target}'."),
+    };
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using KnnCli.Core.Workflow;
+
+namespace KnnCli.Output;
+
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(JsonStringEnumConverter<Core.Targets.DeleteOutcome>)])]
+[JsonSerializable(typeof(PrepareResult))]
+[JsonSerializable(typeof(UploadResult))]
+[JsonSerializable(typeof(TrainResult))]
+[JsonSerializable(typeof(DeployResult))]
+[JsonSerializable(typeof(PredictResult))]
+[JsonSerializable(typeof(CleanupResult))]
+[JsonSerializable(typeof(RunResult))]
+[JsonSerializable(typeof(StatusResult))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
