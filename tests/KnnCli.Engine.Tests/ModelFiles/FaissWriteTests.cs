@@ -13,15 +13,25 @@ public sealed class FaissWriteTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Theory]
-    [InlineData(IndexMetric.L2, "IndexFlat L2")]
-    [InlineData(IndexMetric.InnerProduct, "IndexFlat INNER_PRODUCT")]
-    [InlineData(IndexMetric.Cosine, "IndexFlat INNER_PRODUCT")]
-    public async Task FaissReadsOurModelArtifact_AndFindsTheNeighboursKnnFinds(IndexMetric metric, string faissReadsAs)
+    [InlineData(IndexType.Flat, IndexMetric.L2, DimensionReductionType.None, "IndexFlat L2")]
+    [InlineData(IndexType.Flat, IndexMetric.InnerProduct, DimensionReductionType.None, "IndexFlat INNER_PRODUCT")]
+    [InlineData(IndexType.Flat, IndexMetric.Cosine, DimensionReductionType.None, "IndexFlat INNER_PRODUCT")]
+    [InlineData(IndexType.Flat, IndexMetric.L2, DimensionReductionType.Sign, "IndexPreTransform L2")]
+    [InlineData(IndexType.IvfFlat, IndexMetric.L2, DimensionReductionType.None, "IndexIVFFlat L2")]
+    [InlineData(IndexType.IvfFlat, IndexMetric.InnerProduct, DimensionReductionType.Fjlt, "IndexPreTransform INNER_PRODUCT")]
+    [InlineData(IndexType.IvfPq, IndexMetric.L2, DimensionReductionType.None, "IndexPreTransform L2")] // 9 features padded to 12 for M = 4
+    [InlineData(IndexType.IvfPq, IndexMetric.L2, DimensionReductionType.Sign, "IndexPreTransform L2")]
+    public async Task FaissReadsOurModelArtifact_AndFindsTheNeighboursKnnFinds(IndexType type, IndexMetric metric, DimensionReductionType reduction, string faissReadsAs)
     {
-        const int dimension = 9;
-        var vectors = Gaussian(1, 500 * dimension);
-        var labels = Enumerable.Range(0, 500).Select(i => (float)(i % 3)).ToArray();
-        var hyperparameters = new KnnHyperparameters { K = K, SampleSize = 500, PredictorType = PredictorType.Classifier, IndexMetric = metric };
+        const int dimension = 9, count = 600;
+        var vectors = Gaussian(1, count * dimension);
+        var labels = Enumerable.Range(0, count).Select(i => (float)(i % 3)).ToArray();
+        var hyperparameters = new KnnHyperparameters
+        {
+            K = K, SampleSize = count, PredictorType = PredictorType.Classifier, IndexType = type, IndexMetric = metric,
+            DimensionReductionType = reduction, DimensionReductionTarget = reduction == DimensionReductionType.None ? null : 6,
+            IvfNlists = 8, PqM = type == IndexType.IvfPq ? 4 : null, Seed = 3,
+        };
         var model = KnnModelBuilder.Build(vectors, labels, dimension, hyperparameters);
         using var artifact = new MemoryStream();
         await ModelArtifact.WriteAsync(artifact, model, CancellationToken.None);
@@ -29,9 +39,19 @@ public sealed class FaissWriteTests : IDisposable
         await PythonFaiss.ExtractEntryAsync(artifact.ToArray(), ModelArtifact.IndexEntry, indexFile);
 
         var queries = Gaussian(2, 20 * dimension);
-        if (metric == IndexMetric.Cosine) VectorMath.NormalizeRows(queries, dimension); // what knn does to a cosine query
+        var prepared = queries;
+        if (model.Reduction is { } transform)
+        {
+            prepared = new float[20 * transform.OutputDimension];
+            transform.Apply(queries, prepared);
+        }
+        if (metric == IndexMetric.Cosine)
+        {
+            // knn normalises a cosine query; a faiss user hands faiss the normalised query (no case here also reduces).
+            VectorMath.NormalizeRows(prepared, dimension);
+        }
         var (faissDistances, faissIds, readAs) = await PythonFaiss.SearchAsync(indexFile, queries, K, _directory.Path);
-        var (distances, ids) = Search(model.Index, queries);
+        var (distances, ids) = Search(model.Index, prepared);
 
         Assert.Equal(faissReadsAs, readAs);
         Assert.Equal(faissIds, ids.Select(id => (long)id));
