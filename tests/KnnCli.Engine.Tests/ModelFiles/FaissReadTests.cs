@@ -113,6 +113,16 @@ public sealed class FaissReadTests(FaissExportFixture faiss) : IClassFixture<Fai
         AssertClose((await faiss.PartAsync<float>(name, "distances.f32")).Where((_, i) => found[i]).ToArray(), distances.Where((_, i) => found[i]).ToArray());
     }
 
+    [Theory]
+    [InlineData("unsupported_hnsw", "holds a faiss IndexHNSWFlat ('IHNf'), which knn cannot read")]
+    [InlineData("unsupported_ivfsq", "holds a faiss IndexIVFScalarQuantizer ('IwSq'), which knn cannot read")]
+    [InlineData("unsupported_l1", "the metric is faiss metric type 2 (L1); knn reads L2 (1) and inner product (0)")]
+    public async Task RefusesWhatItCannotRead_SayingWhatItFound(string name, string message)
+    {
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => PythonFaiss.ReadIndexAsync(faiss.IndexFile(name)));
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public void TheFaissUnderTestIsDebians()
     {
