@@ -22,7 +22,7 @@ public sealed class DefaultTargetFactory : ITargetFactory
 {
     public ITarget Create(CommonSettings settings, IWorkflowLog log) => settings.Target switch
     {
-        "local" => new LocalTarget(settings),
+        "local" => new LocalTarget(settings, log),
         "sagemaker" => SageMakerTarget.Create(settings, log),
         _ => throw new Core.Errors.InputException($"Unknown target '{settings.Target}'."),
     };

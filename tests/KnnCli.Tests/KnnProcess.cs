@@ -42,6 +42,38 @@ public static class KnnProcess
         return new KnnRun(process.ExitCode, await output, await error);
     }
 
+    /// <summary>Runs knn, sends SIGINT (as Ctrl-C does) once stderr shows <paramref name="trigger"/>, and waits for it to end.</summary>
+    public static async Task<KnnRun> RunAndInterruptAsync(string workingDirectory, string trigger, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "knn.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("KNN_TARGET");
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+        {
+            error.AppendLine(line);
+            if (!line.Contains(trigger, StringComparison.Ordinal)) continue;
+            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(timeout.Token);
+            break;
+        }
+        error.Append(await process.StandardError.ReadToEndAsync(timeout.Token));
+        await process.WaitForExitAsync(timeout.Token);
+        return new KnnRun(process.ExitCode, await output, error.ToString());
+    }
+
     public static bool IsAlive(int processId)
     {
         try

@@ -21,6 +21,7 @@ public static class FaissIndexFormat
 
     private static readonly uint FlatL2 = FourCC("IxF2");
     private static readonly uint FlatIP = FourCC("IxFI");
+    private static readonly uint FlatOtherMetric = FourCC("IxFl");
     private static readonly uint IvfFlat = FourCC("IwFl");
     private static readonly uint IvfPq = FourCC("IwPQ");
     private static readonly uint PreTransform = FourCC("IxPT");
@@ -37,7 +38,6 @@ public static class FaissIndexFormat
     /// <summary>Classes faiss writes that knn does not read, so a refusal can say what was found.</summary>
     private static readonly Dictionary<uint, string> UnsupportedClasses = new()
     {
-        [FourCC("IxFl")] = "IndexFlat with a metric other than L2 or inner product",
         [FourCC("IxHe")] = "IndexLSH",
         [FourCC("IxPq")] = "IndexPQ",
         [FourCC("IxSQ")] = "IndexScalarQuantizer",
@@ -101,7 +101,7 @@ public static class FaissIndexFormat
     private static async Task<FaissIndexData> ReadIndexAsync(FaissBinaryReader reader, bool nested, CancellationToken cancellationToken)
     {
         var code = await reader.ReadUInt32Async("the index type", cancellationToken);
-        if (code == FlatL2 || code == FlatIP) return await ReadFlatAsync(reader, code, cancellationToken);
+        if (code == FlatL2 || code == FlatIP || code == FlatOtherMetric) return await ReadFlatAsync(reader, code, cancellationToken);
         if (code == IvfFlat || code == IvfPq) return await ReadIvfAsync(reader, code, cancellationToken);
         if (code == PreTransform && !nested) return await ReadPreTransformAsync(reader, cancellationToken);
         throw reader.Invalid($"{Found(code)}, which knn cannot read (it reads IndexFlatL2, IndexFlatIP, IndexIVFFlat, IndexIVFPQ and an IndexPreTransform of linear transforms over one of them)");
@@ -146,10 +146,11 @@ public static class FaissIndexFormat
         _ => "",
     };
 
+    /// <summary>IxF2 / IxFI; IxFl is the same layout for other metrics, which the header then names and refuses.</summary>
     private static async Task<FaissFlatData> ReadFlatAsync(FaissBinaryReader reader, uint code, CancellationToken cancellationToken)
     {
         var (dimension, count, metric) = await ReadHeaderAsync(reader, cancellationToken);
-        if ((code == FlatL2) != (metric == IndexMetric.L2))
+        if (code != FlatOtherMetric && (code == FlatL2) != (metric == IndexMetric.L2))
             throw reader.Invalid($"a '{FourCCText(code)}' flat index declares metric {KnnHyperparameters.MetricName(metric)}");
         var vectors = await reader.ReadVectorAsync<float>("the flat index's vectors", (long)count * dimension, cancellationToken);
         return new FaissFlatData(dimension, metric, vectors);

@@ -135,7 +135,12 @@ public static class ModelArtifact
                     throw new InvalidDataException($"The model artifact's entry {entry.Name} claims {entry.Length} bytes, more than its compressed data can hold (corrupted).");
                 if (Path.GetFileName(entry.Name) != MetadataEntry)
                 {
-                    await tar.WriteEntryAsync(new PaxTarEntry(entry) { DataStream = data }, cancellationToken);
+                    // A tar entry is written after its length, and neither stream seeks: each entry passes through memory.
+                    using var copy = new MemoryStream(checked((int)entry.Length));
+                    await data.CopyToAsync(copy, cancellationToken);
+                    if (copy.Length != entry.Length) throw new InvalidDataException($"The model artifact's entry {entry.Name} is truncated.");
+                    copy.Position = 0;
+                    await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, entry.Name) { DataStream = copy, Mode = entry.Mode, ModificationTime = entry.ModificationTime }, cancellationToken);
                     return;
                 }
                 if (edited) throw new InvalidDataException($"The model artifact holds {MetadataEntry} twice.");
