@@ -253,6 +253,28 @@ public sealed class TargetFlowTests(MotoServer moto) : IDisposable
     }
 
     [Fact]
+    public async Task A_running_knn_training_job_is_listed_as_live()
+    {
+        var log = new RecordingLog();
+        var job = $"knn-live-{_run}";
+        // moto finishes jobs at once, so its list is answered as SageMaker would answer while the job runs; ListTags is real.
+        var options = moto.Options(new FaultInjector((request, _) => FaultHandler.Operation(request) == "SageMaker.ListTrainingJobs"
+            ? FaultHandler.Json($$"""{"TrainingJobSummaries":[{"TrainingJobName":"{{job}}","TrainingJobArn":"arn:aws:sagemaker:us-east-1:123456789012:training-job/{{job}}","CreationTime":1764288000.5,"TrainingJobStatus":"InProgress"}]}""")
+            : null).Transport);
+        await using var target = SageMakerTarget.Create(MotoServer.Settings(), log, options);
+        await target.Trainer.TrainAsync(new TrainingRequest
+        {
+            JobName = job,
+            Hyperparameters = new KnnHyperparameters { K = 1, SampleSize = 10, PredictorType = PredictorType.Classifier, FeatureDim = 4 },
+            Train = StoreUri.Parse("s3://bucket/train"),
+            OutputPath = StoreUri.Parse("s3://bucket/output"),
+        }, wait: false, log, CancellationToken.None);
+
+        var live = Assert.Single(await target.Hosting.ListLiveAsync(CancellationToken.None), r => r.Kind == "training-job");
+        Assert.Equal(new LiveResource("training-job", job, "InProgress", DateTimeOffset.FromUnixTimeMilliseconds(1_764_288_000_500)), live);
+    }
+
+    [Fact]
     public async Task Waiting_on_an_unknown_job_or_invoking_an_unknown_endpoint_is_not_found()
     {
         var log = new RecordingLog();
