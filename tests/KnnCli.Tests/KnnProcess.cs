@@ -10,7 +10,8 @@ public static class KnnProcess
     public static async Task<KnnRun> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync(workingDirectory, new Dictionary<string, string?>(), args);
 
-    public static async Task<KnnRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    /// <summary>`dotnet knn.dll ARGS` in the folder, all pipes redirected, with none of the caller's knn/AWS settings.</summary>
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,7 +26,12 @@ public static class KnnProcess
         foreach (var name in new[] { "KNN_TARGET", "KNN_BUCKET", "KNN_PREFIX", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION" })
             start.Environment.Remove(name);
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    public static async Task<KnnRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -45,18 +51,7 @@ public static class KnnProcess
     /// <summary>Runs knn, sends SIGINT (as Ctrl-C does) once stderr shows <paramref name="trigger"/>, and waits for it to end.</summary>
     public static async Task<KnnRun> RunAndInterruptAsync(string workingDirectory, string trigger, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "knn.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("KNN_TARGET");
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(workingDirectory, new Dictionary<string, string?>(), args))!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = new System.Text.StringBuilder();
