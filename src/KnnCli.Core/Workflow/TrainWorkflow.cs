@@ -64,7 +64,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
         var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", cancellationToken);
 
-        var featureCount = await CountFeaturesAsync(target, trainUri, trainLocal, cancellationToken);
+        var featureCount = await CountFeaturesAsync(target, trainUri, trainLocal, hyperparameters.FeatureDim, cancellationToken);
         try
         {
             hyperparameters.ValidateAgainst(featureCount);
@@ -146,9 +146,10 @@ public sealed class TrainWorkflow(WorkflowContext context)
     }
 
     /// <summary>feature_dim from the data: the first row's column count minus the label.</summary>
-    private async Task<int> CountFeaturesAsync(ITarget target, StoreUri trainUri, string? localFile, CancellationToken cancellationToken)
+    private async Task<int> CountFeaturesAsync(ITarget target, StoreUri trainUri, string? localFile, int? declared, CancellationToken cancellationToken)
     {
-        if (context.Settings.DryRun && localFile is null) return 0;
+        // A dry run may name data that is not uploaded yet; a declared feature_dim then stands for the data.
+        if (context.Settings.DryRun && localFile is null && declared is { } dimension) return dimension;
         await using var stream = localFile is not null ? File.OpenRead(localFile) : await target.Store.OpenReadAsync(trainUri, cancellationToken);
         using var reader = new NumericCsvReader(stream, localFile ?? trainUri.ToString());
         var batch = await reader.ReadBatchAsync(1, cancellationToken);
