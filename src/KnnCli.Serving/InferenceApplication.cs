@@ -57,7 +57,7 @@ internal sealed class InferenceApplication(KnnModel model)
             // Kestrel's own refusals while reading the body (e.g. malformed chunked encoding).
             await WriteErrorAsync(context.Response, e.StatusCode, e.Message.ReplaceLineEndings(" "));
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
             // The client went away: nobody to answer.
         }
@@ -86,7 +86,9 @@ internal sealed class InferenceApplication(KnnModel model)
         if (request.ContentLength is { } declared)
         {
             if (declared > InferenceServer.MaxPayloadBytes) throw PayloadTooLarge();
-            body.EnsureCapacity((int)declared);
+            // Sized for the declared body, but only up to 1 MiB before the bytes arrive: a client that declares
+            // 6 MB on many connections and sends nothing must not make the server reserve 6 MB for each.
+            body.EnsureCapacity((int)Math.Min(declared, 1 << 20));
         }
         var reader = request.BodyReader;
         while (true)

@@ -48,9 +48,15 @@ public sealed class InferenceServer : IAsyncDisposable
     /// <exception cref="InputException">The host is not an IP address or localhost, or the port cannot be bound.</exception>
     public static async Task<InferenceServer> StartAsync(KnnModel model, ServerOptions options, CancellationToken cancellationToken)
     {
+        if (model.Index.Count == 0) throw new InputException("The model's index holds no vectors: there is nothing to predict from.");
         var endpoint = new IPEndPoint(ParseHost(options.Host), options.Port);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Logging.ClearProviders();
+        // Only errors are logged (an unexpected exception behind a 500), one line each, on stderr: stdout carries
+        // the listening line, and the request path logs nothing.
+        builder.Logging.ClearProviders()
+            .SetMinimumLevel(LogLevel.Error)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(console => console.SingleLine = true);
         builder.Services.AddSingleton<IHostLifetime, ExplicitLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>

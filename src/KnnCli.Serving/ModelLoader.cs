@@ -45,14 +45,21 @@ public static class ModelLoader
         return await ModelArtifact.ReadAsync(stream, cancellationToken);
     }
 
+    /// <summary>Streams the three files of an extracted artifact straight into the model's arrays.</summary>
     private static async Task<KnnModel> ReadExtractedAsync(string directory, CancellationToken cancellationToken)
     {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var name in new[] { ModelArtifact.IndexEntry, ModelArtifact.LabelsEntry, ModelArtifact.MetadataEntry })
-        {
-            var file = Path.Combine(directory, name);
-            if (File.Exists(file)) files[name] = await File.ReadAllBytesAsync(file, cancellationToken);
-        }
-        return ModelArtifact.FromFiles(files);
+        await using var index = OpenEntry(directory, ModelArtifact.IndexEntry);
+        await using var labels = OpenEntry(directory, ModelArtifact.LabelsEntry);
+        await using var metadata = OpenEntry(directory, ModelArtifact.MetadataEntry);
+        var content = await ModelArtifact.ReadFilesAsync(index, index.Length, labels, labels.Length, metadata, metadata.Length, cancellationToken);
+        return FaissEngineMapping.ToModel(content);
+    }
+
+    private static FileStream OpenEntry(string directory, string name)
+    {
+        var file = Path.Combine(directory, name);
+        return File.Exists(file)
+            ? new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true)
+            : throw new InvalidDataException($"The model directory has no {name}.");
     }
 }

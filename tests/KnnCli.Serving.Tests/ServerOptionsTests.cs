@@ -1,5 +1,7 @@
 using System.Net;
 using KnnCli.Core.Errors;
+using KnnCli.Engine;
+using KnnCli.Engine.Index;
 
 namespace KnnCli.Serving.Tests;
 
@@ -79,5 +81,15 @@ public sealed class ServerOptionsTests
     {
         await Assert.ThrowsAsync<InputException>(() =>
             InferenceServer.StartAsync(TestModel.Create(), new ServerOptions { Host = "example.invalid", Port = 0 }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_model_without_vectors_is_refused_before_listening()
+    {
+        var empty = new KnnModel(new FlatIndex(TestModel.FeatureCount, IndexMetric.L2, []), [], new ModelMetadata { K = 1, PredictorType = "classifier" });
+
+        var error = await Assert.ThrowsAsync<InputException>(() => InferenceServer.StartAsync(empty, new ServerOptions { Port = 0 }, CancellationToken.None));
+
+        Assert.Contains("no vectors", error.Message);
     }
 }

@@ -10,7 +10,8 @@ public static class KnnProcess
     public static async Task<KnnRun> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync(workingDirectory, new Dictionary<string, string?>(), args);
 
-    public static async Task<KnnRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    /// <summary>`dotnet knn.dll ARGS` in the folder, all pipes redirected, with none of the caller's knn/AWS settings.</summary>
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,7 +26,12 @@ public static class KnnProcess
         foreach (var name in new[] { "KNN_TARGET", "KNN_BUCKET", "KNN_PREFIX", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION" })
             start.Environment.Remove(name);
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    public static async Task<KnnRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -40,6 +46,27 @@ public static class KnnProcess
             throw new TimeoutException($"knn {string.Join(' ', args)} did not finish in 3 minutes.");
         }
         return new KnnRun(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Runs knn, sends SIGINT (as Ctrl-C does) once stderr shows <paramref name="trigger"/>, and waits for it to end.</summary>
+    public static async Task<KnnRun> RunAndInterruptAsync(string workingDirectory, string trigger, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, new Dictionary<string, string?>(), args))!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+        {
+            error.AppendLine(line);
+            if (!line.Contains(trigger, StringComparison.Ordinal)) continue;
+            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(timeout.Token);
+            break;
+        }
+        error.Append(await process.StandardError.ReadToEndAsync(timeout.Token));
+        await process.WaitForExitAsync(timeout.Token);
+        return new KnnRun(process.ExitCode, await output, error.ToString());
     }
 
     public static bool IsAlive(int processId)

@@ -97,6 +97,49 @@ public sealed class LocalWorkflowTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_directory, ".knn", "jobs")));
     }
 
+    [Fact]
+    public async Task Dry_run_changes_nothing()
+    {
+        Assert.Equal(0, (await KnnProcess.RunAsync(_directory, "prepare")).ExitCode);
+        var stateBefore = File.ReadAllText(Path.Combine(_directory, ".knn", "state.json"));
+
+        var upload = await KnnProcess.RunAsync(_directory, "upload", "--dry-run");
+        var train = await KnnProcess.RunAsync(_directory, "train", "--dry-run");
+
+        Assert.Equal(0, upload.ExitCode);
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("[dry-run] would run training job", train.Error);
+        Assert.False(Directory.Exists(Path.Combine(_directory, ".knn", "store")));
+        Assert.False(Directory.Exists(Path.Combine(_directory, ".knn", "jobs")));
+        Assert.Equal(stateBefore, File.ReadAllText(Path.Combine(_directory, ".knn", "state.json")));
+    }
+
+    [Fact]
+    public async Task Ctrl_c_during_training_exits_130_and_leaves_no_model_or_half_state()
+    {
+        // Big enough that training is still reading when the signal arrives.
+        var rows = new System.Text.StringBuilder();
+        var random = new Random(1);
+        for (var r = 0; r < 400_000; r++)
+        {
+            rows.Append(r % 3);
+            for (var c = 0; c < 32; c++) rows.Append(',').Append(random.Next(1000));
+            rows.Append('\n');
+        }
+        File.WriteAllText(Path.Combine(_directory, "big.csv"), rows.ToString());
+
+        var signalled = await KnnProcess.RunAndInterruptAsync(_directory, "Using per-worker sample size", "train", "--train", "big.csv", "--sample-size", "1000000");
+
+        Assert.Equal(130, signalled.ExitCode);
+        Assert.Contains("Cancelled.", signalled.Error);
+        var job = Directory.GetFiles(Path.Combine(_directory, ".knn", "jobs")).Single();
+        Assert.Contains("\"Stopped\"", File.ReadAllText(job));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, ".knn", "store"), "model.tar.gz", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, ".knn"), "*.tmp", SearchOption.AllDirectories));
+        var state = Path.Combine(_directory, ".knn", "state.json");
+        Assert.False(File.Exists(state) && File.ReadAllText(state).Contains("training_job_name", StringComparison.Ordinal));
+    }
+
     /// <summary>Every pid a log mentions as "knn serve (pid N)" is gone.</summary>
     private static void AssertNoServerRunning(string log)
     {

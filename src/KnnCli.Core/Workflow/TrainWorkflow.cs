@@ -102,21 +102,12 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw;
         }
 
-        if (!context.Settings.DryRun)
+        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => s with
         {
-            await context.State.UpdateAsync(s => s with
-            {
-                Target = context.Settings.Target,
-                Region = context.Settings.Region ?? s.Region,
-                Bucket = bucket,
-                Prefix = context.Settings.Prefix,
-                TrainUri = trainUri.ToString(),
-                TestUri = testChannel?.Uri.ToString() ?? s.TestUri,
-                TrainingJobName = result.JobName,
-                ModelArtifactUri = result.ModelArtifact?.ToString() ?? s.ModelArtifactUri,
-                PredictorType = known["predictor_type"],
-            }, cancellationToken);
-        }
+            TrainingJobName = result.JobName,
+            ModelArtifactUri = result.ModelArtifact?.ToString() ?? s.ModelArtifactUri,
+            PredictorType = known["predictor_type"],
+        }, cancellationToken);
 
         if (result.Status == TrainingStatus.Failed)
             throw new RemoteFailureException($"Training job {result.JobName} failed: {result.FailureReason ?? "no reason given"}");
