@@ -19,6 +19,7 @@ public static class KnnApp
         root.Subcommands.Add(RunCommand.Create(services));
         root.Subcommands.Add(StatusCommand.Create(services));
         root.Subcommands.Add(ServeCommand.Create(services));
+        root.Subcommands.Add(ModelCommand.Create(services));
         return root;
     }
 

@@ -132,6 +132,22 @@ public sealed class ModelArtifactTests
     }
 
     [Fact]
+    public async Task IndexesNestedInsideTheQuantizer_AreRefusedAtTheFirstLevel()
+    {
+        var ivf = new FaissIvfFlatData(2, IndexMetric.L2, 1, new float[2], [[0]], [new float[2]]);
+        using var stream = new MemoryStream();
+        await FaissIndexFormat.WriteAsync(stream, ivf, CancellationToken.None);
+        var single = stream.ToArray();
+        const int quantizerOffset = 37 + 16; // the IVF header, nlist and nprobe
+        // 100,000 IVF headers, each naming the next as its quantizer: a reader that recursed would overflow its stack.
+        var nested = Enumerable.Repeat(single[..quantizerOffset], 100_000).SelectMany(b => b).Concat(single).ToArray();
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => FaissIndexFormat.ReadAsync(new MemoryStream(nested), nested.Length, "model_algo-1", CancellationToken.None));
+
+        Assert.Equal("model_algo-1: the IVF coarse quantizer holds an IVF index ('IwFl'); knn reads a flat quantizer (IndexFlatL2 or IndexFlatIP).", error.Message);
+    }
+
+    [Fact]
     public async Task TheExtractedFiles_ReadAsTheArchive()
     {
         var model = ArtifactBuilder.Train(IndexType.IvfPq);
