@@ -20,6 +20,19 @@ internal sealed record LabelledCsv(float[] Features, float[] Labels, int Dimensi
             features.Add(batch.Features);
             labels.Add(batch.Labels);
         }
-        return new LabelledCsv([.. features.SelectMany(f => f)], [.. labels.SelectMany(l => l)], reader.FeatureCount ?? 0, watch.Elapsed.TotalSeconds);
+        var seconds = watch.Elapsed.TotalSeconds;
+        return new LabelledCsv(Concat(features), Concat(labels), reader.FeatureCount ?? 0, seconds);
+    }
+
+    private static float[] Concat(List<float[]> parts)
+    {
+        var all = new float[parts.Sum(p => p.Length)];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(all, offset);
+            offset += part.Length;
+        }
+        return all;
     }
 }

@@ -20,6 +20,7 @@ public static class KnnApp
         root.Subcommands.Add(StatusCommand.Create(services));
         root.Subcommands.Add(ServeCommand.Create(services));
         root.Subcommands.Add(ModelCommand.Create(services));
+        root.Subcommands.Add(TransformCommand.Create(services));
         return root;
     }
 

@@ -57,11 +57,17 @@ public class ModelBuilderTests
     }
 
     [Fact]
-    public void KLargerThanTheIndexedPointsIsAClearHyperparameterError()
+    public void KLargerThanTheIndexedPointsPredictsWithAllOfThem()
     {
-        var error = Assert.Throws<HyperparameterException>(() => KnnModelBuilder.Build([0, 0, 1, 1, 2, 2], [0, 1, 1], 2, Hp(("k", "5"))));
-        Assert.Contains("'k' is 5", error.Message);
-        Assert.Contains("only 3 training points", error.Message);
+        var model = KnnModelBuilder.Build([0, 0, 1, 1, 2, 2], [0, 1, 1], 2, Hp(("k", "5")));
+        Assert.Equal(5, model.Metadata.K);
+        Assert.Equal(3, model.EffectiveK);
+        var predictions = new float[1];
+        var distances = new float[3];
+        var labels = new float[3];
+        model.Predict([0, 0], predictions, distances, labels);
+        Assert.Equal(1f, predictions[0]); // two of the three labels are 1
+        Assert.Equal([0f, 2f, 8f], distances);
     }
 
     [Fact]

@@ -20,14 +20,17 @@ internal sealed class CoarseQuantizer
     public ReadOnlySpan<float> Centroid(int list) => _centroids.Vectors.Slice(list * _centroids.Dimension, _centroids.Dimension);
 
     /// <summary>The <paramref name="nprobe"/> nearest lists of each query, nearest first.</summary>
-    public int[] Probe(ReadOnlySpan<float> queries, int nprobe)
+    public int[] Probe(ReadOnlySpan<float> queries, int nprobe) => ProbeWithDistances(queries, nprobe).Lists;
+
+    /// <summary>The <paramref name="nprobe"/> nearest lists of each query and the query's distance to each centroid.</summary>
+    public (int[] Lists, float[] Distances) ProbeWithDistances(ReadOnlySpan<float> queries, int nprobe)
     {
         var nq = queries.Length / _centroids.Dimension;
         var lists = new int[nq * nprobe];
         var distances = new float[nq * nprobe];
         _centroids.Search(queries, nprobe, distances, lists);
         for (var q = 0; q < nq; q++) FillUnranked(lists.AsSpan(q * nprobe, nprobe));
-        return lists;
+        return (lists, distances);
     }
 
     /// <summary>

@@ -15,4 +15,5 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(ModelInspectResult))]
 [JsonSerializable(typeof(ModelSetResult))]
 [JsonSerializable(typeof(ModelPullResult))]
+[JsonSerializable(typeof(TransformResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
