@@ -1,31 +1,38 @@
-using System.Globalization;
+using System.Diagnostics;
+using KnnCli.Core.Data;
 
 namespace KnnCli.Benchmarks;
 
-/// <summary>A label-first, header-less numeric CSV loaded whole: the data the peers script writes.</summary>
-internal sealed record LabelledCsv(float[] Features, float[] Labels, int Dimension)
+/// <summary>A label-first, header-less numeric CSV (what the peers script writes), read whole with the tool's own streaming reader.</summary>
+internal sealed record LabelledCsv(float[] Features, float[] Labels, int Dimension, double ReadSeconds)
 {
     public int Rows => Labels.Length;
 
-    public static LabelledCsv Load(string path)
+    public static async Task<LabelledCsv> LoadAsync(string path, CancellationToken cancellationToken)
     {
-        var features = new List<float>();
-        var labels = new List<float>();
-        var dimension = -1;
-        foreach (var line in File.ReadLines(path))
+        var watch = Stopwatch.StartNew();
+        await using var file = File.OpenRead(path);
+        using var reader = new NumericCsvReader(file, path);
+        var features = new List<float[]>();
+        var labels = new List<float[]>();
+        while (await reader.ReadBatchAsync(5000, cancellationToken) is { RowCount: > 0 } batch)
         {
-            if (line.Length == 0) continue;
-            var span = line.AsSpan();
-            var columns = 0;
-            foreach (var range in span.Split(','))
-            {
-                var value = float.Parse(span[range], NumberStyles.Float, CultureInfo.InvariantCulture);
-                if (columns++ == 0) labels.Add(value);
-                else features.Add(value);
-            }
-            if (dimension < 0) dimension = columns - 1;
-            else if (columns - 1 != dimension) throw new InvalidDataException($"{path}: row {labels.Count} has {columns - 1} features, expected {dimension}.");
+            features.Add(batch.Features);
+            labels.Add(batch.Labels);
         }
-        return new LabelledCsv(features.ToArray(), labels.ToArray(), dimension);
+        var seconds = watch.Elapsed.TotalSeconds;
+        return new LabelledCsv(Concat(features), Concat(labels), reader.FeatureCount ?? 0, seconds);
+    }
+
+    private static float[] Concat(List<float[]> parts)
+    {
+        var all = new float[parts.Sum(p => p.Length)];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(all, offset);
+            offset += part.Length;
+        }
+        return all;
     }
 }

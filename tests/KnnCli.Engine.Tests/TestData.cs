@@ -14,12 +14,17 @@ internal static class TestData
         return data;
     }
 
-    /// <summary>n × d points around <paramref name="clusters"/> random centres (spread 5, noise 1), with the cluster as label.</summary>
-    public static (float[] Vectors, float[] Labels) Clustered(int n, int d, int clusters, int seed)
+    /// <summary>
+    /// n × d points around <paramref name="clusters"/> random centres (spread 5, noise 1) with the cluster as label.
+    /// The centres come from <paramref name="seed"/>, the points from <paramref name="sampleSeed"/> (default: the
+    /// same), so two calls that differ only in sampleSeed draw different points from the same distribution.
+    /// </summary>
+    public static (float[] Vectors, float[] Labels) Clustered(int n, int d, int clusters, int seed, int? sampleSeed = null)
     {
-        var random = new System.Random(seed);
+        var centreRandom = new System.Random(seed);
         var centres = new double[clusters * d];
-        for (var i = 0; i < centres.Length; i++) centres[i] = NextGaussian(random) * 5;
+        for (var i = 0; i < centres.Length; i++) centres[i] = NextGaussian(centreRandom) * 5;
+        var random = sampleSeed is { } s ? new System.Random(s) : centreRandom;
         var vectors = new float[n * d];
         var labels = new float[n];
         for (var i = 0; i < n; i++)
@@ -38,21 +43,27 @@ internal static class TestData
         var nq = queries.Length / d;
         var distances = new double[nq * k];
         var ids = new int[nq * k];
-        var scores = new double[n];
-        var order = new int[n];
+        var sign = metric == IndexMetric.L2 ? 1 : -1; // rank by sign × score, ascending
         for (var q = 0; q < nq; q++)
         {
+            var bestIds = ids.AsSpan(q * k, k);
+            var best = distances.AsSpan(q * k, k);
+            bestIds.Fill(-1);
+            best.Fill(double.NaN);
+            var found = 0;
             for (var i = 0; i < n; i++)
             {
-                scores[i] = Score(database, i, queries, q, d, metric);
-                order[i] = i;
-            }
-            var sign = metric == IndexMetric.L2 ? 1 : -1;
-            Array.Sort(order, (a, b) => sign * scores[a] != sign * scores[b] ? (sign * scores[a]).CompareTo(sign * scores[b]) : a.CompareTo(b));
-            for (var j = 0; j < k; j++)
-            {
-                ids[q * k + j] = j < n ? order[j] : -1;
-                distances[q * k + j] = j < n ? scores[order[j]] : double.NaN;
+                var score = Score(database, i, queries, q, d, metric);
+                if (found == k && sign * score >= sign * best[k - 1]) continue; // ties keep the earlier (smaller) id
+                var j = found < k ? found++ : k - 1;
+                while (j > 0 && sign * best[j - 1] > sign * score)
+                {
+                    best[j] = best[j - 1];
+                    bestIds[j] = bestIds[j - 1];
+                    j--;
+                }
+                best[j] = score;
+                bestIds[j] = i;
             }
         }
         return (distances, ids);

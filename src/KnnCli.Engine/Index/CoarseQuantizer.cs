@@ -20,13 +20,33 @@ internal sealed class CoarseQuantizer
     public ReadOnlySpan<float> Centroid(int list) => _centroids.Vectors.Slice(list * _centroids.Dimension, _centroids.Dimension);
 
     /// <summary>The <paramref name="nprobe"/> nearest lists of each query, nearest first.</summary>
-    public int[] Probe(ReadOnlySpan<float> queries, int nprobe)
+    public int[] Probe(ReadOnlySpan<float> queries, int nprobe) => ProbeWithDistances(queries, nprobe).Lists;
+
+    /// <summary>The <paramref name="nprobe"/> nearest lists of each query and the query's distance to each centroid.</summary>
+    public (int[] Lists, float[] Distances) ProbeWithDistances(ReadOnlySpan<float> queries, int nprobe)
     {
         var nq = queries.Length / _centroids.Dimension;
         var lists = new int[nq * nprobe];
         var distances = new float[nq * nprobe];
         _centroids.Search(queries, nprobe, distances, lists);
-        return lists;
+        for (var q = 0; q < nq; q++) FillUnranked(lists.AsSpan(q * nprobe, nprobe));
+        return (lists, distances);
+    }
+
+    /// <summary>
+    /// A query whose distances do not compare (NaN, or infinite from a huge value) ranks fewer than nprobe lists;
+    /// the missing slots (-1) get the lowest lists not probed yet, so every probe names a real list, once.
+    /// </summary>
+    private void FillUnranked(Span<int> probes)
+    {
+        if (!probes.Contains(-1)) return;
+        var next = 0;
+        for (var p = 0; p < probes.Length; p++)
+        {
+            if (probes[p] >= 0) continue;
+            while (probes.Contains(next)) next++;
+            probes[p] = next++;
+        }
     }
 
     /// <summary>Splits ids 0..count-1 by their list, keeping ascending order within each list.</summary>

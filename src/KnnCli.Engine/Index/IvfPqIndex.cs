@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using KnnCli.Engine.Kernels;
 using KnnCli.Engine.Training;
 
@@ -8,7 +9,9 @@ namespace KnnCli.Engine.Index;
 /// faiss IndexIVFPQ (by_residual = true, 8 bits per code, L2): each vector is stored as the product-quantizer code
 /// of its residual from its list's centroid, M bytes per vector. A query computes, per probed list, a table of
 /// squared distances from its residual to every codebook entry and sums M table lookups per stored vector
-/// (asymmetric distance computation). Vectors whose dimension M does not divide are zero-padded to
+/// (asymmetric distance computation). As faiss does with its precomputed tables, the table splits into
+/// ‖q − c‖² (from the coarse search), a per-list term ‖b‖² + 2⟨c, b⟩ computed once per index, and a per-query
+/// term −2⟨q, b⟩ computed once per query, so a probe costs M × 256 additions instead of 256 × d. Vectors whose dimension M does not divide are zero-padded to
 /// <see cref="PaddedDimension"/>, as SageMaker does.
 /// </summary>
 public sealed unsafe class IvfPqIndex : IIvfIndex
@@ -19,6 +22,7 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
     private readonly CoarseQuantizer _quantizer;
     private readonly int[][] _listIds;
     private readonly byte[][] _listCodes;
+    private float[]? _listTerms;
     private int _nprobe;
 
     /// <param name="dimension">Features of a query (before padding).</param>
@@ -146,7 +150,8 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
             throw new ArgumentException("Result buffers are smaller than queries × k.");
         var padded = Pad(queries, Dimension, PaddedDimension);
         var nprobe = Nprobe;
-        var probes = _quantizer.Probe(padded, nprobe);
+        var (probes, coarseDistances) = _quantizer.ProbeWithDistances(padded, nprobe);
+        var listTerms = LazyInitializer.EnsureInitialized(ref _listTerms, ComputeListTerms);
         var sizes = new int[nq];
         var chunks = Math.Min(nq, Environment.ProcessorCount);
         fixed (float* q = padded, dist = distances)
@@ -158,48 +163,78 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
                 var first = (int)((long)nq * c / chunks);
                 var last = (int)((long)nq * (c + 1) / chunks);
                 var heaps = new QueryHeaps((float*)distPtr, (int*)idPtr, (int*)sizePtr, k);
-                SearchChunk((float*)queriesPtr, first, last, probes, nprobe, heaps);
+                SearchChunk((float*)queriesPtr, first, last, probes, coarseDistances, nprobe, listTerms, heaps);
             });
         }
     }
 
-    private void SearchChunk(float* queries, int first, int last, int[] probes, int nprobe, QueryHeaps heaps)
+    /// <summary>Per list l, sub-quantizer m and code c: ‖b_mc‖² + 2⟨centroid_l restricted to m, b_mc⟩.</summary>
+    private float[] ComputeListTerms()
     {
         var d = PaddedDimension;
         var m = SubQuantizers;
         var dsub = d / m;
-        var table = ArrayPool<float>.Shared.Rent(m * CodebookSize);
-        var residual = ArrayPool<float>.Shared.Rent(d);
+        var terms = new float[ListCount * m * CodebookSize];
+        fixed (float* codebooks = PqCodebooks, centroids = Centroids)
+        {
+            var (codebookPtr, centroidPtr) = ((nint)codebooks, (nint)centroids);
+            Parallel.For(0, ListCount, list =>
+            {
+                for (var s = 0; s < m; s++)
+                {
+                    var centroid = (float*)centroidPtr + (long)list * d + s * dsub;
+                    for (var c = 0; c < CodebookSize; c++)
+                    {
+                        var entry = (float*)codebookPtr + (long)(s * CodebookSize + c) * dsub;
+                        terms[(list * m + s) * CodebookSize + c] = VectorMath.Dot(entry, entry, dsub) + 2 * VectorMath.Dot(centroid, entry, dsub);
+                    }
+                }
+            });
+        }
+        return terms;
+    }
+
+    private void SearchChunk(float* queries, int first, int last, int[] probes, float[] coarseDistances, int nprobe, float[] listTerms, QueryHeaps heaps)
+    {
+        var d = PaddedDimension;
+        var m = SubQuantizers;
+        var dsub = d / m;
+        var tableSize = m * CodebookSize;
+        var queryTerms = ArrayPool<float>.Shared.Rent(tableSize);
+        var table = ArrayPool<float>.Shared.Rent(tableSize);
         try
         {
-            fixed (float* codebooks = PqCodebooks, distances = table, r = residual)
+            fixed (float* codebooks = PqCodebooks, queryTerm = queryTerms, distances = table, terms = listTerms)
             {
                 for (var query = first; query < last; query++)
                 {
                     var x = queries + (long)query * d;
+                    for (var s = 0; s < m; s++)
+                        for (var c = 0; c < CodebookSize; c++)
+                            queryTerm[s * CodebookSize + c] = -2 * VectorMath.Dot(x + s * dsub, codebooks + (s * CodebookSize + c) * dsub, dsub);
                     for (var p = 0; p < nprobe; p++)
                     {
                         var list = probes[query * nprobe + p];
-                        var centroid = _quantizer.Centroid(list);
-                        for (var t = 0; t < d; t++) r[t] = x[t] - centroid[t];
-                        for (var s = 0; s < m; s++)
-                            for (var c = 0; c < CodebookSize; c++)
-                                distances[s * CodebookSize + c] = VectorMath.SquaredDistance(r + s * dsub, codebooks + (s * CodebookSize + c) * dsub, dsub);
-                        ScanList(list, distances, query, heaps);
+                        var listTerm = terms + (long)list * tableSize;
+                        var i = 0;
+                        for (; i + Vector<float>.Count <= tableSize; i += Vector<float>.Count)
+                            (Vector.Load(listTerm + i) + Vector.Load(queryTerm + i)).Store(distances + i);
+                        for (; i < tableSize; i++) distances[i] = listTerm[i] + queryTerm[i];
+                        ScanList(list, coarseDistances[query * nprobe + p], distances, query, heaps);
                     }
-                    heaps.SortAndPad(query, default(SquaredDistanceFinisher));
+                    heaps.SortAndPad(query, new L2Finisher(0f));
                 }
             }
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(queryTerms);
             ArrayPool<float>.Shared.Return(table);
-            ArrayPool<float>.Shared.Return(residual);
         }
     }
 
     /// <summary>Adds up each stored vector's M table entries and offers the sum to the query's heap.</summary>
-    private void ScanList(int list, float* table, int query, QueryHeaps heaps)
+    private void ScanList(int list, float coarseDistance, float* table, int query, QueryHeaps heaps)
     {
         var m = SubQuantizers;
         var ids = _listIds[list];
@@ -209,7 +244,7 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
             for (var i = 0; i < ids.Length; i++)
             {
                 var code = codes + (long)i * m;
-                var distance = 0f;
+                var distance = coarseDistance;
                 for (var s = 0; s < m; s++) distance += table[s * CodebookSize + code[s]];
                 if (distance >= threshold) continue;
                 heaps.Push(query, distance, ids[i]);

@@ -125,11 +125,3 @@ internal readonly struct InnerProductFinisher : IScoreFinisher
 
     public float Missing => float.NegativeInfinity;
 }
-
-/// <summary>Scores that already are squared L2 distances (product-quantizer lookups).</summary>
-internal readonly struct SquaredDistanceFinisher : IScoreFinisher
-{
-    public float Finish(float score) => score;
-
-    public float Missing => float.PositiveInfinity;
-}

@@ -7,6 +7,10 @@ namespace KnnCli.Engine.Training;
 public static class KnnModelBuilder
 {
     /// <param name="vectors">The sampled vectors, row-major; the model may keep (and normalise) this array.</param>
+    /// <remarks>
+    /// k may exceed the number of sampled points: the model keeps k (SageMaker lets model_algo-1.json's k be edited
+    /// too) and predicts with <see cref="KnnModel.EffectiveK"/> = all the points; the trainer warns about it.
+    /// </remarks>
     public static KnnModel Build(float[] vectors, float[] labels, int featureDimension, KnnHyperparameters hyperparameters)
     {
         hyperparameters.ValidateAgainst(featureDimension);
@@ -14,10 +18,6 @@ public static class KnnModelBuilder
         if (count == 0) throw new HyperparameterException("The train channel holds no rows to index.");
         if (vectors.Length != (long)count * featureDimension)
             throw new ArgumentException($"{count} labels need {count} × {featureDimension} features, got {vectors.Length} floats.", nameof(vectors));
-        if (hyperparameters.K > count)
-            throw new HyperparameterException(
-                $"Hyperparameter 'k' is {hyperparameters.K} but the model indexes only {count} training points (sample_size {hyperparameters.SampleSize}); " +
-                "k must be at most the number of indexed points: lower k or give the train channel more rows.");
 
         var reduction = CreateReduction(featureDimension, hyperparameters);
         var transform = reduction is null ? null : RandomProjection.Create(reduction);

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Serialization;
+using KnnCli.Core.Data;
+using KnnCli.Core.Errors;
+using KnnCli.Core.IO;
+using KnnCli.Core.Targets;
+using KnnCli.Engine;
+using KnnCli.Engine.ModelFiles;
+
+namespace KnnCli.Core.Workflow;
+
+public sealed record TransformOptions
+{
+    /// <summary>A local model.tar.gz, or a store URI (s3://…); default: the model the last `knn train` made.</summary>
+    public string? Model { get; init; }
+    /// <summary>CSV rows of features; with one more column than the model has features, the first is the label.</summary>
+    public required string Input { get; init; }
+    /// <summary>Where predictions go: .jsonl (SageMaker's JSON Lines response lines) or .csv (one prediction per line).</summary>
+    public required string Output { get; init; }
+    /// <summary>Verbose output: each neighbour's label and distance (JSON Lines only).</summary>
+    public bool Neighbors { get; init; }
+    /// <summary>Rows read and searched at once; memory stays bounded by one batch.</summary>
+    public int BatchSize { get; init; } = 5000;
+}
+
+public sealed record TransformResult(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("input")] string Input,
+    [property: JsonPropertyName("output")] string Output,
+    [property: JsonPropertyName("format")] string Format,
+    [property: JsonPropertyName("rows")] long Rows,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("rows_per_second")] double RowsPerSecond,
+    [property: JsonPropertyName("predictor_type")] string PredictorType,
+    [property: JsonPropertyName("accuracy")] double? Accuracy,
+    [property: JsonPropertyName("mse")] double? MeanSquaredError);
+
+/// <summary>
+/// transform: offline batch inference over a file with a model.tar.gz, like SageMaker Batch Transform with
+/// SplitType=Line and AssembleWith=Line: the input streams through in batches, the model runs in process, and
+/// each row's prediction is written in input order. Labelled input is scored as well.
+/// </summary>
+public sealed class TransformWorkflow(WorkflowContext context)
+{
+    public async Task<TransformResult> RunAsync(TransformOptions options, CancellationToken cancellationToken)
+    {
+        if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
+        var jsonLines = options.Output.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || options.Output.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        if (!jsonLines && !options.Output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"--output {options.Output}: use a .jsonl (JSON Lines) or .csv file name.");
+        if (options.Neighbors && !jsonLines)
+            throw new InputException("--neighbors needs JSON Lines output (--output FILE.jsonl): CSV holds one prediction per row.");
+        if (!File.Exists(options.Input)) throw new InputException($"{options.Input}: no such file.");
+        var state = await context.State.LoadAsync(cancellationToken);
+        var modelSource = options.Model ?? state.ModelArtifactUri
+            ?? throw new InputException("No model to run: train one first (`knn train`) or pass --model model.tar.gz.");
+
+        var model = await LoadModelAsync(modelSource, cancellationToken);
+        var labelColumns = await LabelColumnsAsync(options.Input, model.FeatureDimension, cancellationToken);
+        var format = jsonLines ? "application/jsonlines" : "text/csv";
+        context.Log.Info($"Transforming {options.Input} with {modelSource} ({model.Metadata.IndexType}, k={model.EffectiveK}) into {options.Output} ({format})");
+        if (context.Settings.DryRun)
+            return new TransformResult(modelSource, options.Input, options.Output, format, 0, 0, 0, model.Metadata.PredictorType, null, null);
+
+        var watch = Stopwatch.StartNew();
+        var tally = new Tally();
+        await AtomicFile.WriteAsync(options.Output, async (output, ct) =>
+        {
+            await using var input = File.OpenRead(options.Input);
+            using var progress = context.Log.Progress("transform", input.Length);
+            using var reader = new NumericCsvReader(input, options.Input, labelColumns);
+            await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            var k = model.EffectiveK;
+            var line = new StringBuilder();
+            while (await reader.ReadBatchAsync(options.BatchSize, ct) is { RowCount: > 0 } batch)
+            {
+                var predictions = new float[batch.RowCount];
+                var distances = options.Neighbors ? new float[batch.RowCount * k] : [];
+                var neighbours = options.Neighbors ? new float[batch.RowCount * k] : [];
+                model.Predict(batch.Features, predictions, distances, neighbours);
+                for (var r = 0; r < batch.RowCount; r++)
+                {
+                    line.Clear();
+                    if (jsonLines)
+                    {
+                        line.Append("{\"predicted_label\":").Append(Number(predictions[r]));
+                        if (options.Neighbors)
+                        {
+                            line.Append(",\"distances\":[").AppendJoin(',', distances.AsSpan(r * k, k).ToArray().Select(d => Number(d))).Append(']');
+                            line.Append(",\"labels\":[").AppendJoin(',', neighbours.AsSpan(r * k, k).ToArray().Select(l => Number(l))).Append(']');
+                        }
+                        line.Append('}');
+                    }
+                    else
+                    {
+                        line.Append(Number(predictions[r]));
+                    }
+                    await writer.WriteLineAsync(line, ct);
+                    if (labelColumns == 1) tally.Add(predictions[r], batch.Labels[r]);
+                }
+                tally.Rows += batch.RowCount;
+                progress.Report(input.Position);
+            }
+        }, cancellationToken);
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        var classifier = model.Metadata.Predictor == PredictorType.Classifier;
+        var scored = labelColumns == 1 && tally.Rows > 0;
+        return new TransformResult(modelSource, options.Input, options.Output, format, tally.Rows, seconds,
+            seconds > 0 ? tally.Rows / seconds : 0, model.Metadata.PredictorType,
+            scored && classifier ? (double)tally.Correct / tally.Rows : null,
+            scored && !classifier ? tally.SquaredError / tally.Rows : null);
+    }
+
+    /// <summary>A local model.tar.gz, or one in the store; an unreadable artifact is an input error, not a crash.</summary>
+    private async Task<KnnModel> LoadModelAsync(string source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (File.Exists(source))
+            {
+                await using var file = File.OpenRead(source);
+                return await ModelArtifact.ReadAsync(file, cancellationToken);
+            }
+            if (!source.StartsWith("s3://", StringComparison.Ordinal)) throw new InputException($"{source}: no such model file.");
+            await using var target = context.CreateTarget();
+            var uri = StoreUri.Parse(source);
+            if (!await target.Store.ExistsAsync(uri, cancellationToken)) throw new NotFoundException($"{source}: no such model artifact in the store.");
+            await using var stream = await target.Store.OpenReadAsync(uri, cancellationToken);
+            return await ModelArtifact.ReadAsync(stream, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new InputException($"{source}: not a readable k-NN model.tar.gz ({e.Message})", e);
+        }
+    }
+
+    /// <summary>0 when the first row has the model's feature count, 1 when it has one more (a label first).</summary>
+    private static async Task<int> LabelColumnsAsync(string input, int features, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(input);
+        string? line;
+        var lineNumber = 0;
+        do
+        {
+            line = await reader.ReadLineAsync(cancellationToken);
+            lineNumber++;
+        } while (line is not null && string.IsNullOrWhiteSpace(line));
+        if (line is null) throw new InputException($"{input}: the file holds no rows.");
+        var columns = line.Count(c => c == ',') + 1;
+        if (columns == features) return 0;
+        if (columns == features + 1) return 1;
+        throw new InputException($"{input}, line {lineNumber}: {columns} columns, but the model takes {features} features (or a label followed by {features} features).");
+    }
+
+    private static string Number(double value) => PythonNumberFormat.Format(value);
+
+    private sealed class Tally
+    {
+        public long Rows;
+        public long Correct;
+        public double SquaredError;
+
+        public void Add(float prediction, float label)
+        {
+            if (prediction == label) Correct++;
+            var error = (double)prediction - label;
+            SquaredError += error * error;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using KnnCli.Core.Workflow;
+using KnnCli.Output;
+
+namespace KnnCli.Commands;
+
+/// <summary>knn transform: offline batch inference over a file with a model.tar.gz (like SageMaker Batch Transform).</summary>
+public static class TransformCommand
+{
+    public static readonly Option<string?> Model = new("--model") { Description = "model.tar.gz: a local file or s3:// URI (default: from knn train)" };
+    public static readonly Option<string> Input = new("--input") { Description = "CSV of feature rows; a first column of labels turns on scoring", Required = true };
+    public static readonly Option<string> OutputFile = new("--output") { Description = "Predictions FILE: .jsonl (JSON Lines) or .csv", Required = true };
+    public static readonly Option<bool> Neighbors = new("--neighbors") { Description = "Verbose JSON Lines: each neighbour's label and distance" };
+    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows searched at once (bounds memory)", DefaultValueFactory = _ => 5000 };
+
+    public static Command Create(KnnServices services)
+    {
+        var command = new Command("transform", "Batch inference over a file with a model.tar.gz, in process, with a progress bar");
+        foreach (var option in new Option[] { Model, Input, OutputFile, Neighbors, BatchSize })
+            command.Options.Add(option);
+        command.SetVerbAction(services, async (parse, verb, ct) =>
+        {
+            var result = await new TransformWorkflow(verb.Workflow).RunAsync(new TransformOptions
+            {
+                Model = parse.GetValue(Model),
+                Input = parse.GetValue(Input)!,
+                Output = parse.GetValue(OutputFile)!,
+                Neighbors = parse.GetValue(Neighbors),
+                BatchSize = parse.GetValue(BatchSize),
+            }, ct);
+            verb.Results.Write(result, CliJsonContext.Default.TransformResult, output => Print(output, result));
+        });
+        return command;
+    }
+
+    public static void Print(TextWriter output, TransformResult result)
+    {
+        output.WriteLine($"Wrote {result.Rows:N0} predictions to {result.Output} ({result.Format}) in {result.Seconds:F2} s ({result.RowsPerSecond:N0} rows/s)");
+        if (result.Accuracy is { } accuracy) output.WriteLine($"Accuracy: {accuracy:F4}");
+        if (result.MeanSquaredError is { } mse) output.WriteLine($"MSE: {mse:G6}");
+    }
+}
