@@ -22,8 +22,9 @@ public static class ServeCommand
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var model = await ModelLoader.LoadAsync(parse.GetValue(Model) ?? ModelLoader.DefaultModelPath, ct);
-            var options = ServerOptions.FromEnvironment(parse.GetValue(Host), parse.GetValue(Port), services.Environment);
             await using var log = parse.GetValue(LogFile) is { } path ? OpenLog(path) : null;
+            // With --log-file (a background server under knn deploy) server errors go to the file too.
+            var options = ServerOptions.FromEnvironment(parse.GetValue(Host), parse.GetValue(Port), services.Environment) with { ErrorLog = log ?? services.Error };
             var output = log ?? services.Output;
             await using var server = await InferenceServer.StartAsync(model, options, ct);
             await output.WriteLineAsync(server.ListeningMessage);
