@@ -90,6 +90,7 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
                 log.Info($"Stopping the server of endpoint {endpointName} (pid {pid})");
                 await ServerProcess.StopAsync(pid, started, TimeSpan.FromSeconds(10));
             }
+            if (endpoint?.LogFile is { } logFile) File.Delete(logFile);
             results.Add(Delete(EndpointKind, endpointName));
         }
         if (endpointConfigName is not null) results.Add(Delete(ConfigKind, endpointConfigName));

@@ -14,15 +14,21 @@ public sealed class LocalTarget : ITarget
 
     private readonly LocalRuntime _runtime;
 
-    public LocalTarget(CommonSettings settings, TimeProvider? clock = null)
+    public LocalTarget(CommonSettings settings, IWorkflowLog log, TimeProvider? clock = null)
     {
         clock ??= TimeProvider.System;
         var store = new FolderStore(Path.Combine(settings.StateDirectory, "store"));
         var hosting = new LocalHosting(store, Path.Combine(settings.StateDirectory, "local"), clock);
+        _runtime = new LocalRuntime(hosting);
+        if (settings.DryRun)
+        {
+            var dryRun = new LocalDryRun(store, hosting, log);
+            (Store, Trainer, Hosting) = (dryRun, dryRun, dryRun);
+            return;
+        }
         Store = store;
         Trainer = new LocalTrainer(store, Path.Combine(settings.StateDirectory, "jobs"), clock);
         Hosting = hosting;
-        _runtime = new LocalRuntime(hosting);
     }
 
     public string Name => "local";

@@ -18,6 +18,8 @@ public static class KnnApp
         root.Subcommands.Add(CleanupCommand.Create(services));
         root.Subcommands.Add(RunCommand.Create(services));
         root.Subcommands.Add(StatusCommand.Create(services));
+        root.Subcommands.Add(ServeCommand.Create(services));
+        root.Subcommands.Add(ModelCommand.Create(services));
         root.Subcommands.Add(TransformCommand.Create(services));
         return root;
     }

@@ -1,6 +1,7 @@
 using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
 using KnnCli.Targets.Local;
+using KnnCli.Targets.SageMaker;
 
 namespace KnnCli;
 
@@ -21,8 +22,8 @@ public sealed class DefaultTargetFactory : ITargetFactory
 {
     public ITarget Create(CommonSettings settings, IWorkflowLog log) => settings.Target switch
     {
-        "local" => new LocalTarget(settings),
-        "sagemaker" => throw new Core.Errors.InputException("The sagemaker target is not available in this build."),
+        "local" => new LocalTarget(settings, log),
+        "sagemaker" => SageMakerTarget.Create(settings, log),
         _ => throw new Core.Errors.InputException($"Unknown target '{settings.Target}'."),
     };
 }

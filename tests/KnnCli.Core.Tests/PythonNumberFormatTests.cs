@@ -14,4 +14,11 @@ public sealed class PythonNumberFormatTests
     [InlineData(0.0001, "0.0001")]
     public void Formats_floats_as_pandas_to_csv_does(double value, string expected) =>
         Assert.Equal(expected, PythonNumberFormat.Format(value));
+
+    [Theory]
+    [InlineData(5.8f, "5.8")]
+    [InlineData(6f, "6.0")]
+    [InlineData(0.1f, "0.1")]
+    public void Formats_float32_in_its_own_shortest_form(float value, string expected) =>
+        Assert.Equal(expected, PythonNumberFormat.Format(value));
 }

@@ -6,10 +6,11 @@ files: .f32 (float32), .i64 (int64), .u8 (uint8).
 
   faiss_interop.py export DIR
       Builds one index of each kind knn reads, writes each with faiss.write_index to DIR/<case>.index, searches it
-      and dumps its parts; DIR/manifest.json describes the cases.
+      and dumps its parts; DIR/manifest.json describes the cases. Also writes DIR/unsupported_*.index, indexes of
+      classes knn does not read.
   faiss_interop.py search INDEX QUERIES K OUT_PREFIX
       faiss.read_index(INDEX), searches the float32 QUERIES (one row per query) with the index's own nprobe, and
-      writes OUT_PREFIX.distances.f32 and OUT_PREFIX.ids.i64. Prints {"class", "d", "ntotal"} as JSON.
+      writes OUT_PREFIX.distances.f32 and OUT_PREFIX.ids.i64. Prints {"class", "metric", "d", "ntotal"} as JSON.
   faiss_interop.py reconstruct INDEX OUT
       Writes every stored vector as faiss decodes it (an IVF's through a direct map; an IndexPreTransform's in the
       transformed space) to OUT as float32.
@@ -132,6 +133,14 @@ def export(directory):
     save(prefix + ".A.f32", faiss.vector_to_array(pca.A), np.float32)
     save(prefix + ".b.f32", faiss.vector_to_array(pca.b), np.float32)
 
+    # Classes knn does not read: the reader must say what it found.
+    xb = rng.standard_normal((50, 8)).astype(np.float32)
+    for name, index in (("unsupported_hnsw", faiss.IndexHNSWFlat(8, 4)), ("unsupported_ivfsq", faiss.index_factory(8, "IVF2,SQ8")),
+                        ("unsupported_l1", faiss.IndexFlat(8, faiss.METRIC_L1))):
+        index.train(xb)
+        index.add(xb)
+        faiss.write_index(index, os.path.join(directory, name + ".index"))
+
     with open(os.path.join(directory, "manifest.json"), "w") as f:
         json.dump({"faiss_version": faiss.__version__, "cases": cases}, f, indent=1)
 
@@ -146,7 +155,8 @@ def search(index_path, queries_path, k, prefix):
     distances, ids = index.search(queries, int(k))
     save(prefix + ".distances.f32", distances, np.float32)
     save(prefix + ".ids.i64", ids, np.int64)
-    print(json.dumps({"class": type(index).__name__, "d": index.d, "ntotal": int(index.ntotal)}))
+    metric = {faiss.METRIC_L2: "L2", faiss.METRIC_INNER_PRODUCT: "INNER_PRODUCT"}.get(index.metric_type, str(index.metric_type))
+    print(json.dumps({"class": type(index).__name__, "metric": metric, "d": index.d, "ntotal": int(index.ntotal)}))
 
 
 def reconstruct(index_path, out):

@@ -19,7 +19,8 @@ public sealed record DeployResult(
     [property: JsonPropertyName("endpoint_config_name")] string EndpointConfigName,
     [property: JsonPropertyName("endpoint_name")] string EndpointName,
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("url")] string? Url);
+    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("server_pid")] int? ServerPid);
 
 /// <summary>deploy: model + endpoint config + endpoint from the trained artifact, waiting until InService.</summary>
 public sealed class DeployWorkflow(WorkflowContext context)
@@ -60,6 +61,6 @@ public sealed class DeployWorkflow(WorkflowContext context)
         }
         if (endpoint.Status == "Failed")
             throw new RemoteFailureException($"Endpoint {request.EndpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
-        return new DeployResult(request.ModelName, request.EndpointConfigName, request.EndpointName, endpoint.Status, endpoint.Url);
+        return new DeployResult(request.ModelName, request.EndpointConfigName, request.EndpointName, endpoint.Status, endpoint.Url, endpoint.ProcessId);
     }
 }

@@ -64,7 +64,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
         var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", cancellationToken);
 
-        var featureCount = await CountFeaturesAsync(target, trainUri, trainLocal, cancellationToken);
+        var featureCount = await CountFeaturesAsync(target, trainUri, trainLocal, hyperparameters.FeatureDim, cancellationToken);
         try
         {
             hyperparameters.ValidateAgainst(featureCount);
@@ -102,21 +102,12 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw;
         }
 
-        if (!context.Settings.DryRun)
+        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => s with
         {
-            await context.State.UpdateAsync(s => s with
-            {
-                Target = context.Settings.Target,
-                Region = context.Settings.Region ?? s.Region,
-                Bucket = bucket,
-                Prefix = context.Settings.Prefix,
-                TrainUri = trainUri.ToString(),
-                TestUri = testChannel?.Uri.ToString() ?? s.TestUri,
-                TrainingJobName = result.JobName,
-                ModelArtifactUri = result.ModelArtifact?.ToString() ?? s.ModelArtifactUri,
-                PredictorType = known["predictor_type"],
-            }, cancellationToken);
-        }
+            TrainingJobName = result.JobName,
+            ModelArtifactUri = result.ModelArtifact?.ToString() ?? s.ModelArtifactUri,
+            PredictorType = known["predictor_type"],
+        }, cancellationToken);
 
         if (result.Status == TrainingStatus.Failed)
             throw new RemoteFailureException($"Training job {result.JobName} failed: {result.FailureReason ?? "no reason given"}");
@@ -155,9 +146,10 @@ public sealed class TrainWorkflow(WorkflowContext context)
     }
 
     /// <summary>feature_dim from the data: the first row's column count minus the label.</summary>
-    private async Task<int> CountFeaturesAsync(ITarget target, StoreUri trainUri, string? localFile, CancellationToken cancellationToken)
+    private async Task<int> CountFeaturesAsync(ITarget target, StoreUri trainUri, string? localFile, int? declared, CancellationToken cancellationToken)
     {
-        if (context.Settings.DryRun && localFile is null) return 0;
+        // A dry run may name data that is not uploaded yet; a declared feature_dim then stands for the data.
+        if (context.Settings.DryRun && localFile is null && declared is { } dimension) return dimension;
         await using var stream = localFile is not null ? File.OpenRead(localFile) : await target.Store.OpenReadAsync(trainUri, cancellationToken);
         using var reader = new NumericCsvReader(stream, localFile ?? trainUri.ToString());
         var batch = await reader.ReadBatchAsync(1, cancellationToken);

@@ -28,18 +28,7 @@ public sealed class UploadWorkflow(WorkflowContext context)
         var trainUri = await PutAsync(target, trainFile, bucket, cancellationToken);
         var testUri = testFile is null ? (StoreUri?)null : await PutAsync(target, testFile, bucket, cancellationToken);
 
-        if (!context.Settings.DryRun)
-        {
-            await context.State.UpdateAsync(s => s with
-            {
-                Target = context.Settings.Target,
-                Region = context.Settings.Region ?? s.Region,
-                Bucket = bucket,
-                Prefix = context.Settings.Prefix,
-                TrainUri = trainUri.ToString(),
-                TestUri = testUri?.ToString(),
-            }, cancellationToken);
-        }
+        await context.RecordDataAsync(bucket, trainUri, testUri, s => s, cancellationToken);
         return new UploadResult(trainUri.ToString(), testUri?.ToString());
     }
 

@@ -19,6 +19,24 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
     public async Task<string> ResolveBucketAsync(ITarget target, KnnState state, CancellationToken cancellationToken) =>
         Settings.Bucket ?? state.Bucket ?? await target.GetDefaultBucketAsync(cancellationToken);
 
+    /// <summary>
+    /// Records where the data went (target, region, bucket, prefix and the channel URIs), unless this is a dry run;
+    /// <paramref name="more"/> adds the verb's own fields.
+    /// </summary>
+    public async Task RecordDataAsync(string bucket, StoreUri train, StoreUri? test, Func<KnnState, KnnState> more, CancellationToken cancellationToken)
+    {
+        if (Settings.DryRun) return;
+        await State.UpdateAsync(s => more(s with
+        {
+            Target = Settings.Target,
+            Region = Settings.Region ?? s.Region,
+            Bucket = bucket,
+            Prefix = Settings.Prefix,
+            TrainUri = train.ToString(),
+            TestUri = test?.ToString() ?? s.TestUri,
+        }), cancellationToken);
+    }
+
     /// <summary>Where uploaded data lives: s3://bucket/prefix/input/.</summary>
     public StoreUri InputPrefix(string bucket) => new(bucket, $"{Settings.Prefix}/input");
 

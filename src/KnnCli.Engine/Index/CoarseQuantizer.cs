@@ -36,7 +36,24 @@ internal sealed class CoarseQuantizer
         var lists = new int[nq * nprobe];
         var distances = new float[nq * nprobe];
         _centroids.Search(queries, nprobe, distances, lists);
+        for (var q = 0; q < nq; q++) FillUnranked(lists.AsSpan(q * nprobe, nprobe));
         return (lists, distances);
+    }
+
+    /// <summary>
+    /// A query whose distances do not compare (NaN, or infinite from a huge value) ranks fewer than nprobe lists;
+    /// the missing slots (-1) get the lowest lists not probed yet, so every probe names a real list, once.
+    /// </summary>
+    private void FillUnranked(Span<int> probes)
+    {
+        if (!probes.Contains(-1)) return;
+        var next = 0;
+        for (var p = 0; p < probes.Length; p++)
+        {
+            if (probes[p] >= 0) continue;
+            while (probes.Contains(next)) next++;
+            probes[p] = next++;
+        }
     }
 
     /// <summary>Splits ids 0..count-1 by their list, keeping ascending order within each list.</summary>

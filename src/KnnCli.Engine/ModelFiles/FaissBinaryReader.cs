@@ -116,7 +116,7 @@ internal sealed class FaissBinaryReader
         {
             if (_start == _end) await FillAsync(field, cancellationToken);
             var chunk = (int)Math.Min(_end - _start, total - done);
-            _buffer.AsSpan(_start, chunk).CopyTo(MemoryMarshal.AsBytes(array.AsSpan()).Slice(checked((int)done), chunk));
+            _buffer.AsSpan(_start, chunk).CopyTo(ByteWindow(array, done, chunk));
             _start += chunk;
             done += chunk;
         }
@@ -139,6 +139,18 @@ internal sealed class FaissBinaryReader
             }
             _start += available * sizeof(long);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="length"/> bytes of <paramref name="array"/> from byte <paramref name="offset"/>: a span of bytes
+    /// cannot cover an array of more than 2 GiB, so the window starts at the element holding the offset.
+    /// </summary>
+    internal static Span<byte> ByteWindow<T>(T[] array, long offset, int length) where T : unmanaged
+    {
+        var size = Marshal.SizeOf<T>();
+        var element = (int)(offset / size);
+        var elements = Math.Min(array.Length - element, (length + size - 1) / size + 1);
+        return MemoryMarshal.AsBytes(array.AsSpan(element, elements)).Slice((int)(offset % size), length);
     }
 
     public InvalidDataException Invalid(string problem) => new($"{_name}: {problem}.");

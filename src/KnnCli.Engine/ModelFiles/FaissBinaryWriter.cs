@@ -45,7 +45,7 @@ internal sealed class FaissBinaryWriter(Stream stream)
         {
             if (_used == BufferSize) await FlushAsync(cancellationToken);
             var chunk = (int)Math.Min(BufferSize - _used, total - done);
-            MemoryMarshal.AsBytes(values.AsSpan()).Slice(checked((int)done), chunk).CopyTo(_buffer.AsSpan(_used));
+            FaissBinaryReader.ByteWindow(values, done, chunk).CopyTo(_buffer.AsSpan(_used));
             _used += chunk;
             done += chunk;
         }

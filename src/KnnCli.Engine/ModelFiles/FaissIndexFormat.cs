@@ -21,6 +21,7 @@ public static class FaissIndexFormat
 
     private static readonly uint FlatL2 = FourCC("IxF2");
     private static readonly uint FlatIP = FourCC("IxFI");
+    private static readonly uint FlatOtherMetric = FourCC("IxFl");
     private static readonly uint IvfFlat = FourCC("IwFl");
     private static readonly uint IvfPq = FourCC("IwPQ");
     private static readonly uint PreTransform = FourCC("IxPT");
@@ -37,7 +38,6 @@ public static class FaissIndexFormat
     /// <summary>Classes faiss writes that knn does not read, so a refusal can say what was found.</summary>
     private static readonly Dictionary<uint, string> UnsupportedClasses = new()
     {
-        [FourCC("IxFl")] = "IndexFlat with a metric other than L2 or inner product",
         [FourCC("IxHe")] = "IndexLSH",
         [FourCC("IxPq")] = "IndexPQ",
         [FourCC("IxSQ")] = "IndexScalarQuantizer",
@@ -68,7 +68,7 @@ public static class FaissIndexFormat
     public static async Task<FaissIndexData> ReadAsync(Stream stream, long length, string name, CancellationToken cancellationToken)
     {
         var reader = new FaissBinaryReader(stream, length, name);
-        var index = await ReadIndexAsync(reader, nested: false, cancellationToken);
+        var index = await ReadIndexAsync(reader, Nesting.TopLevel, cancellationToken);
         if (reader.Remaining != 0) throw reader.Invalid($"{reader.Remaining} bytes follow the index (corrupted)");
         return index;
     }
@@ -98,12 +98,16 @@ public static class FaissIndexFormat
         };
     }
 
-    private static async Task<FaissIndexData> ReadIndexAsync(FaissBinaryReader reader, bool nested, CancellationToken cancellationToken)
+    /// <summary>Where an index sits: nesting is bounded (a pre-transform over an IVF over a flat quantizer), so no file recurses deeper.</summary>
+    private enum Nesting { TopLevel, InsidePreTransform, Quantizer }
+
+    private static async Task<FaissIndexData> ReadIndexAsync(FaissBinaryReader reader, Nesting nesting, CancellationToken cancellationToken)
     {
         var code = await reader.ReadUInt32Async("the index type", cancellationToken);
-        if (code == FlatL2 || code == FlatIP) return await ReadFlatAsync(reader, code, cancellationToken);
+        if (code == FlatL2 || code == FlatIP || code == FlatOtherMetric) return await ReadFlatAsync(reader, code, cancellationToken);
+        if (nesting == Nesting.Quantizer) throw reader.Invalid($"the IVF coarse quantizer {Found(code)}; knn reads a flat quantizer (IndexFlatL2 or IndexFlatIP)");
         if (code == IvfFlat || code == IvfPq) return await ReadIvfAsync(reader, code, cancellationToken);
-        if (code == PreTransform && !nested) return await ReadPreTransformAsync(reader, cancellationToken);
+        if (code == PreTransform && nesting == Nesting.TopLevel) return await ReadPreTransformAsync(reader, cancellationToken);
         throw reader.Invalid($"{Found(code)}, which knn cannot read (it reads IndexFlatL2, IndexFlatIP, IndexIVFFlat, IndexIVFPQ and an IndexPreTransform of linear transforms over one of them)");
     }
 
@@ -111,6 +115,7 @@ public static class FaissIndexFormat
     {
         var text = FourCCText(code);
         if (code == PreTransform) return "holds an IndexPreTransform inside another ('IxPT')";
+        if (code == IvfFlat || code == IvfPq) return $"holds an IVF index ('{text}')";
         return UnsupportedClasses.TryGetValue(code, out var name)
             ? $"holds a faiss {name} ('{text}')"
             : $"does not start with a known faiss index type (found bytes '{text}')";
@@ -146,10 +151,11 @@ public static class FaissIndexFormat
         _ => "",
     };
 
+    /// <summary>IxF2 / IxFI; IxFl is the same layout for other metrics, which the header then names and refuses.</summary>
     private static async Task<FaissFlatData> ReadFlatAsync(FaissBinaryReader reader, uint code, CancellationToken cancellationToken)
     {
         var (dimension, count, metric) = await ReadHeaderAsync(reader, cancellationToken);
-        if ((code == FlatL2) != (metric == IndexMetric.L2))
+        if (code != FlatOtherMetric && (code == FlatL2) != (metric == IndexMetric.L2))
             throw reader.Invalid($"a '{FourCCText(code)}' flat index declares metric {KnnHyperparameters.MetricName(metric)}");
         var vectors = await reader.ReadVectorAsync<float>("the flat index's vectors", (long)count * dimension, cancellationToken);
         return new FaissFlatData(dimension, metric, vectors);
@@ -160,8 +166,7 @@ public static class FaissIndexFormat
         var (dimension, count, metric) = await ReadHeaderAsync(reader, cancellationToken);
         var listCount = await reader.ReadSizeAsync("nlist", 1, int.MaxValue, cancellationToken);
         var nprobe = await reader.ReadSizeAsync("nprobe", 1, int.MaxValue, cancellationToken);
-        if (await ReadIndexAsync(reader, nested: true, cancellationToken) is not FaissFlatData quantizer)
-            throw reader.Invalid("the IVF coarse quantizer is not a flat index");
+        var quantizer = (FaissFlatData)await ReadIndexAsync(reader, Nesting.Quantizer, cancellationToken);
         if (quantizer.Dimension != dimension || quantizer.Count != listCount)
             throw reader.Invalid($"the coarse quantizer holds {quantizer.Count} centroids of dimension {quantizer.Dimension}, expected {listCount} of dimension {dimension}");
         if (quantizer.Metric != metric)
@@ -276,7 +281,7 @@ public static class FaissIndexFormat
             expectedInput = transform.OutputDimension;
             chain.Add(transform);
         }
-        var index = await ReadIndexAsync(reader, nested: true, cancellationToken);
+        var index = await ReadIndexAsync(reader, Nesting.InsidePreTransform, cancellationToken);
         if (index.Dimension != expectedInput)
             throw reader.Invalid($"the transforms output {expectedInput} dimensions but the inner index takes {index.Dimension}");
         if (index.Count != count || index.Metric != metric)

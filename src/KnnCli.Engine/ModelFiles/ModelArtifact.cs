@@ -59,7 +59,6 @@ public static class ModelArtifact
     /// <exception cref="InvalidDataException">The artifact is truncated, corrupted, or holds something knn cannot read.</exception>
     public static async Task<ModelArtifactContent> ReadContentAsync(Stream source, CancellationToken cancellationToken)
     {
-        var limit = DecompressedLimit(source);
         FaissIndexData? index = null;
         float[]? labels = null;
         ModelMetadata? metadata = null;
@@ -67,8 +66,6 @@ public static class ModelArtifact
         await ReadArchiveAsync(source, async (entry, data) =>
         {
             found.Add(entry.Name);
-            if (entry.Length > limit)
-                throw new InvalidDataException($"The model artifact's entry {entry.Name} claims {entry.Length} bytes, more than its compressed data can hold (corrupted).");
             switch (Path.GetFileName(entry.Name))
             {
                 case IndexEntry:
@@ -124,18 +121,20 @@ public static class ModelArtifact
     /// </summary>
     public static async Task RewriteMetadataAsync(Stream source, Stream destination, Func<ModelMetadata, ModelMetadata> edit, CancellationToken cancellationToken)
     {
-        var limit = DecompressedLimit(source);
         var edited = false;
         await using (var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true))
         await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
         {
             await ReadArchiveAsync(source, async (entry, data) =>
             {
-                if (entry.Length > limit)
-                    throw new InvalidDataException($"The model artifact's entry {entry.Name} claims {entry.Length} bytes, more than its compressed data can hold (corrupted).");
                 if (Path.GetFileName(entry.Name) != MetadataEntry)
                 {
-                    await tar.WriteEntryAsync(new PaxTarEntry(entry) { DataStream = data }, cancellationToken);
+                    // A tar entry is written after its length, and neither stream seeks: each entry passes through memory.
+                    using var copy = new MemoryStream(checked((int)entry.Length));
+                    await data.CopyToAsync(copy, cancellationToken);
+                    if (copy.Length != entry.Length) throw new InvalidDataException($"The model artifact's entry {entry.Name} is truncated.");
+                    copy.Position = 0;
+                    await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, entry.Name) { DataStream = copy, Mode = entry.Mode, ModificationTime = entry.ModificationTime }, cancellationToken);
                     return;
                 }
                 if (edited) throw new InvalidDataException($"The model artifact holds {MetadataEntry} twice.");
@@ -151,9 +150,13 @@ public static class ModelArtifact
     public static byte[] SerializeMetadata(ModelMetadata metadata) =>
         JsonSerializer.SerializeToUtf8Bytes(metadata, EngineJsonContext.Default.ModelMetadata);
 
-    /// <summary>Visits each regular file of a gzip-compressed tar; <paramref name="visit"/> must consume the data before returning.</summary>
+    /// <summary>
+    /// Visits each regular file of a gzip-compressed tar, after checking its stated length is one the compressed
+    /// data can hold; <paramref name="visit"/> must consume the data before returning.
+    /// </summary>
     private static async Task ReadArchiveAsync(Stream source, Func<TarEntry, Stream, Task> visit, CancellationToken cancellationToken)
     {
+        var limit = DecompressedLimit(source);
         try
         {
             await using var gzip = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
@@ -161,6 +164,8 @@ public static class ModelArtifact
             while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
+                if (entry.Length > limit)
+                    throw new InvalidDataException($"The model artifact's entry {entry.Name} claims {entry.Length} bytes, more than its compressed data can hold (corrupted).");
                 await visit(entry, entry.DataStream ?? Stream.Null);
             }
         }

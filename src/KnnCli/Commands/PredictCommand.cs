@@ -70,7 +70,7 @@ public static class PredictCommand
             else
             {
                 if (row.Label is { } label) text.Append(Number(label)).Append(',');
-                text.AppendJoin(',', row.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture))).Append(',').Append(Number(row.Prediction)).Append('\n');
+                text.AppendJoin(',', row.Features.Select(Core.Data.PythonNumberFormat.Format)).Append(',').Append(Number(row.Prediction)).Append('\n');
             }
         }
         return AtomicFile.WriteAllTextAsync(path, text.ToString(), cancellationToken);

@@ -12,5 +12,8 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(CleanupResult))]
 [JsonSerializable(typeof(RunResult))]
 [JsonSerializable(typeof(StatusResult))]
+[JsonSerializable(typeof(ModelInspectResult))]
+[JsonSerializable(typeof(ModelSetResult))]
+[JsonSerializable(typeof(ModelPullResult))]
 [JsonSerializable(typeof(TransformResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

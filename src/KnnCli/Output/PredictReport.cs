@@ -28,7 +28,7 @@ public static class PredictReport
         {
             var cells = new List<string>();
             if (labelled) cells.Add(Name(result, row.Label!.Value));
-            cells.AddRange(row.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
+            cells.AddRange(row.Features.Select(PythonNumberFormat.Format));
             cells.Add(Name(result, row.Prediction));
             if (labelled && result.Classification is not null) cells.Add(row.Label == row.Prediction ? "True" : "False");
             if (row.NeighborLabels is { } neighbours)

@@ -8,13 +8,10 @@ public sealed class FaissExportFixture : IAsyncLifetime
     private readonly TempDirectory _directory = new();
     private Dictionary<string, JsonElement> _cases = [];
 
-    public string FaissVersion { get; private set; } = "";
-
     public async Task InitializeAsync()
     {
         await PythonFaiss.RunAsync("export", _directory.Path);
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(_directory.File("manifest.json")));
-        FaissVersion = manifest.RootElement.GetProperty("faiss_version").GetString()!;
         _cases = manifest.RootElement.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.Clone());
     }
 

@@ -42,14 +42,15 @@ internal static class PythonFaiss
         return await stdout;
     }
 
-    /// <summary>faiss.read_index(<paramref name="indexFile"/>).search(queries, k): distances and ids, k per query.</summary>
-    public static async Task<(float[] Distances, long[] Ids)> SearchAsync(string indexFile, float[] queries, int k, string workDirectory)
+    /// <summary>faiss.read_index(<paramref name="indexFile"/>).search(queries, k): distances and ids, k per query, and what faiss read ("class metric", e.g. "IndexFlat L2").</summary>
+    public static async Task<(float[] Distances, long[] Ids, string ReadAs)> SearchAsync(string indexFile, float[] queries, int k, string workDirectory)
     {
         var prefix = Path.Combine(workDirectory, Path.GetFileNameWithoutExtension(indexFile) + ".result");
         var queryFile = prefix + ".queries.f32";
         await WriteRawAsync(queryFile, queries);
-        await RunAsync("search", indexFile, queryFile, k.ToString(System.Globalization.CultureInfo.InvariantCulture), prefix);
-        return (await ReadRawAsync<float>(prefix + ".distances.f32"), await ReadRawAsync<long>(prefix + ".ids.i64"));
+        var output = await RunAsync("search", indexFile, queryFile, k.ToString(System.Globalization.CultureInfo.InvariantCulture), prefix);
+        using var summary = System.Text.Json.JsonDocument.Parse(output);
+        return (await ReadRawAsync<float>(prefix + ".distances.f32"), await ReadRawAsync<long>(prefix + ".ids.i64"), $"{summary.RootElement.GetProperty("class").GetString()} {summary.RootElement.GetProperty("metric").GetString()}");
     }
 
     /// <summary>Every vector of the index as faiss decodes it.</summary>

@@ -1,0 +1,132 @@
+using System.Text.Json.Serialization;
+using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
+using KnnCli.Engine;
+using KnnCli.Engine.ModelFiles;
+
+namespace KnnCli.Core.Workflow;
+
+public sealed record ModelInspectResult(
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("model")] ModelSummary Model);
+
+public sealed record ModelSetResult(
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("k")] int K,
+    [property: JsonPropertyName("predictor_type")] string PredictorType);
+
+public sealed record ModelPullResult(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("model")] ModelSummary Model);
+
+/// <summary>
+/// model inspect / set / pull: read a model.tar.gz, edit its metadata without retraining, or download the trained
+/// artifact so `knn serve` can serve it locally.
+/// </summary>
+public sealed class ModelWorkflow(WorkflowContext context)
+{
+    /// <summary>Where pull puts the artifact when no path is given.</summary>
+    public const string DefaultPullPath = "model.tar.gz";
+
+    /// <summary>Reads a model.tar.gz, or a folder holding the extracted model_algo-1 files (as /opt/ml/model).</summary>
+    public async Task<ModelInspectResult> InspectAsync(string path, CancellationToken cancellationToken)
+    {
+        var fullPath = Resolve(path);
+        return new ModelInspectResult(fullPath, ModelInspector.Summarize(await ReadAsync(fullPath, cancellationToken)));
+    }
+
+    /// <summary>Rewrites the artifact's model_algo-1.json with a new k and/or predictor type; the file is replaced atomically.</summary>
+    public async Task<ModelSetResult> SetAsync(string path, int? k, string? predictorType, CancellationToken cancellationToken)
+    {
+        if (k is null && predictorType is null) throw new InputException("Nothing to set: give --k and/or --predictor-type.");
+        if (k < 1) throw new InputException($"Invalid value '{k}' for --k: must be a positive integer.");
+        if (predictorType is not (null or "classifier" or "regressor"))
+            throw new InputException($"Invalid value '{predictorType}' for --predictor-type: expected classifier or regressor.");
+        var fullPath = Resolve(path);
+        if (!File.Exists(fullPath)) throw new NotFoundException($"Model not found: {fullPath} is not a file.");
+
+        ModelMetadata? written = null;
+        var temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var source = OpenRead(fullPath))
+            await using (var destination = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await ModelArtifact.RewriteMetadataAsync(source, destination, metadata => written = metadata with
+                {
+                    K = k ?? metadata.K,
+                    PredictorType = predictorType ?? metadata.PredictorType,
+                }, cancellationToken);
+                await destination.FlushAsync(cancellationToken);
+                destination.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{fullPath} is not a readable model artifact: {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        context.Log.Info($"Set k = {written!.K}, predictor_type = {written.PredictorType} in {fullPath}");
+        return new ModelSetResult(fullPath, written.K, written.PredictorType);
+    }
+
+    /// <summary>
+    /// Downloads the model artifact of the last training job (state's model artifact URI) and checks the local
+    /// engine can serve it; when it cannot, the file stays and the error says what it holds.
+    /// </summary>
+    public async Task<ModelPullResult> PullAsync(string? path, CancellationToken cancellationToken)
+    {
+        var state = await context.State.LoadAsync(cancellationToken);
+        var artifact = state.ModelArtifactUri ?? throw new InputException("No trained model: run `knn train` first.");
+        var fullPath = Resolve(path ?? DefaultPullPath);
+        await using (var target = context.CreateTarget())
+        {
+            context.Log.Info($"Downloading {artifact} to {fullPath}");
+            await target.Store.GetFileAsync(StoreUri.Parse(artifact), fullPath, cancellationToken);
+        }
+        var content = await ReadAsync(fullPath, cancellationToken);
+        try
+        {
+            FaissEngineMapping.ToModel(content);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"Downloaded {artifact} to {fullPath}, but knn cannot serve it: {e.Message}", e);
+        }
+        return new ModelPullResult(artifact, fullPath, new FileInfo(fullPath).Length, ModelInspector.Summarize(content));
+    }
+
+    private string Resolve(string path) => Path.GetFullPath(path, context.Settings.WorkingDirectory);
+
+    private static async Task<ModelArtifactContent> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                await using var archive = OpenRead(path);
+                return await ModelArtifact.ReadContentAsync(archive, cancellationToken);
+            }
+            if (!Directory.Exists(path)) throw new NotFoundException($"Model not found: {path} is neither a model.tar.gz file nor a model folder.");
+            var files = new[] { ModelArtifact.IndexEntry, ModelArtifact.LabelsEntry, ModelArtifact.MetadataEntry }.Select(name => Path.Combine(path, name)).ToArray();
+            if (files.FirstOrDefault(file => !File.Exists(file)) is { } missing)
+                throw new NotFoundException($"Model not found: {path} has no {Path.GetFileName(missing)}.");
+            await using var index = OpenRead(files[0]);
+            await using var labels = OpenRead(files[1]);
+            await using var metadata = OpenRead(files[2]);
+            return await ModelArtifact.ReadFilesAsync(index, index.Length, labels, labels.Length, metadata, metadata.Length, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{path} is not a readable model artifact: {e.Message}", e);
+        }
+    }
+
+    private static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using KnnCli.Engine;
+using KnnCli.Serving.Contract;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.ObjectPool;
+
+namespace KnnCli.Serving;
+
+/// <summary>
+/// The request pipeline: GET /ping and POST /invocations, nothing else. One /invocations request is one batched
+/// <see cref="KnnModel.Predict"/> call; its body, rows and response live in pooled buffers.
+/// </summary>
+internal sealed class InferenceApplication(KnnModel model)
+{
+    private const string PlainText = "text/plain; charset=utf-8";
+
+    private readonly ObjectPool<RequestScratch> _scratchPool =
+        new DefaultObjectPool<RequestScratch>(new DefaultPooledObjectPolicy<RequestScratch>(), Environment.ProcessorCount * 8);
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value;
+        if (path == "/invocations")
+            return HttpMethods.IsPost(request.Method) ? InvokeAsync(context) : MethodNotAllowedAsync(context.Response, "POST");
+        if (path == "/ping")
+        {
+            if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return MethodNotAllowedAsync(context.Response, "GET, HEAD");
+            context.Response.ContentLength = 0; // the server only runs once the model is loaded
+            return Task.CompletedTask;
+        }
+        return WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, "Not found: the server answers GET /ping and POST /invocations.");
+    }
+
+    private async Task InvokeAsync(HttpContext context)
+    {
+        var scratch = _scratchPool.Get();
+        try
+        {
+            var format = MediaTypes.ParseContentType(context.Request.ContentType, out var labelColumns);
+            var accept = MediaTypes.ParseAccept(context.Request.Headers.Accept);
+            await ReadBodyAsync(context.Request, scratch.Body, context.RequestAborted);
+            Predict(scratch, format, labelColumns, accept);
+
+            var response = context.Response;
+            response.ContentType = accept.ContentType;
+            response.ContentLength = scratch.Response.Count;
+            await response.Body.WriteAsync(scratch.Response.WrittenMemory, context.RequestAborted);
+        }
+        catch (InvalidRequestException e)
+        {
+            await WriteErrorAsync(context.Response, e.StatusCode, e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals while reading the body (e.g. malformed chunked encoding).
+            await WriteErrorAsync(context.Response, e.StatusCode, e.Message.ReplaceLineEndings(" "));
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody to answer.
+        }
+        finally
+        {
+            scratch.Release();
+            _scratchPool.Return(scratch);
+        }
+    }
+
+    /// <summary>Parses, predicts as one batch and writes the response into <see cref="RequestScratch.Response"/>.</summary>
+    private void Predict(RequestScratch scratch, RequestFormat format, int labelColumns, ResponseFormat accept)
+    {
+        var rowCount = RequestParser.Parse(scratch.Body.WrittenSpan, format, labelColumns, model.FeatureDimension, scratch.Rows);
+        var k = model.EffectiveK;
+        var predictions = scratch.Predictions.ClearAndTake(rowCount);
+        var distances = accept.Verbose ? scratch.Distances.ClearAndTake(rowCount * k) : default;
+        var labels = accept.Verbose ? scratch.Labels.ClearAndTake(rowCount * k) : default;
+        model.Predict(scratch.Rows.WrittenSpan, predictions, distances, labels);
+        ResponseWriter.Write(scratch.Json, scratch.Response, accept, predictions, distances, labels, k);
+    }
+
+    /// <summary>Copies the body into <paramref name="body"/>, refusing it (413) as soon as it passes 6 MB.</summary>
+    private static async Task ReadBodyAsync(HttpRequest request, PooledBuffer<byte> body, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } declared)
+        {
+            if (declared > InferenceServer.MaxPayloadBytes) throw PayloadTooLarge();
+            // Sized for the declared body, but only up to 1 MiB before the bytes arrive: a client that declares
+            // 6 MB on many connections and sends nothing must not make the server reserve 6 MB for each.
+            body.EnsureCapacity((int)Math.Min(declared, 1 << 20));
+        }
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (body.Count + buffer.Length > InferenceServer.MaxPayloadBytes)
+            {
+                reader.AdvanceTo(buffer.End);
+                throw PayloadTooLarge();
+            }
+            foreach (var segment in buffer) body.Append(segment.Span);
+            reader.AdvanceTo(buffer.End);
+            if (result.IsCompleted) return;
+        }
+    }
+
+    private static InvalidRequestException PayloadTooLarge() =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {InferenceServer.MaxPayloadBytes:N0} bytes (6 MB); send fewer rows per request.");
+
+    private static Task MethodNotAllowedAsync(HttpResponse response, string allowed)
+    {
+        response.Headers.Allow = allowed;
+        return WriteErrorAsync(response, StatusCodes.Status405MethodNotAllowed, $"Method not allowed: use {allowed}.");
+    }
+
+    private static Task WriteErrorAsync(HttpResponse response, int statusCode, string message)
+    {
+        if (response.HasStarted) return Task.CompletedTask;
+        var body = Encoding.UTF8.GetBytes(message);
+        response.StatusCode = statusCode;
+        response.ContentType = PlainText;
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, 0, body.Length);
+    }
+
+    /// <summary>One request's buffers; pooled, so they are allocated once per concurrent request, not per request.</summary>
+    private sealed class RequestScratch
+    {
+        public PooledBuffer<byte> Body { get; } = new();
+        public PooledBuffer<float> Rows { get; } = new();
+        public PooledBuffer<float> Predictions { get; } = new();
+        public PooledBuffer<float> Distances { get; } = new();
+        public PooledBuffer<float> Labels { get; } = new();
+        public PooledBuffer<byte> Response { get; } = new();
+        public Utf8JsonWriter Json { get; } = new(Stream.Null);
+
+        /// <summary>Gives every array back to the pool, so an idle scratch holds no memory.</summary>
+        public void Release()
+        {
+            Body.Release();
+            Rows.Release();
+            Predictions.Release();
+            Distances.Release();
+            Labels.Release();
+            Response.Release();
+            Json.Reset(Stream.Null);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
+using KnnCli.Targets.SageMaker.Http;
+using KnnCli.Targets.SageMaker.SageMaker;
+
+namespace KnnCli.Targets.SageMaker;
+
+/// <summary>Models, endpoint configs and endpoints, waited on with waiters-2.json's EndpointInService / EndpointDeleted timings.</summary>
+internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEndpoint, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings)
+    : IHosting
+{
+    public const string VariantName = "AllTraffic";
+
+    public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        var role = request.RoleArn ?? defaultRoleArn
+            ?? throw new InputException("Deploying on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
+        var tags = KnnTags.With(request.Tags);
+
+        await sageMaker.CreateModelAsync(new CreateModelRequest
+        {
+            ModelName = request.ModelName,
+            PrimaryContainer = new ContainerDefinition { Image = KnnImageUris.For(region), ModelDataUrl = request.ModelArtifact.ToString() },
+            ExecutionRoleArn = role,
+            Tags = tags,
+        }, cancellationToken).ConfigureAwait(false);
+        await sageMaker.CreateEndpointConfigAsync(new CreateEndpointConfigRequest
+        {
+            EndpointConfigName = request.EndpointConfigName,
+            ProductionVariants = [Variant(request)],
+            Tags = tags,
+        }, cancellationToken).ConfigureAwait(false);
+        await sageMaker.CreateEndpointAsync(new CreateEndpointRequest
+        {
+            EndpointName = request.EndpointName,
+            EndpointConfigName = request.EndpointConfigName,
+            Tags = tags,
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (dryRun) return new EndpointDescription { EndpointName = request.EndpointName, Status = "DryRun", Url = InvocationUrl(request.EndpointName) };
+        log.Info($"Creating endpoint {request.EndpointName} (model {request.ModelName}, endpoint config {request.EndpointConfigName}).");
+        return await WaitInServiceAsync(request.EndpointName, log, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ProductionVariant Variant(DeployRequest request) => request.Serverless is { } serverless
+        ? new ProductionVariant
+        {
+            VariantName = VariantName,
+            ModelName = request.ModelName,
+            ServerlessConfig = new ProductionVariantServerlessConfig { MemorySizeInMB = serverless.MemorySizeInMb, MaxConcurrency = serverless.MaxConcurrency },
+        }
+        : new ProductionVariant
+        {
+            VariantName = VariantName,
+            ModelName = request.ModelName,
+            InstanceType = request.InstanceType,
+            InitialInstanceCount = request.InstanceCount,
+        };
+
+    private async Task<EndpointDescription> WaitInServiceAsync(string endpointName, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        string? lastStatus = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = await sageMaker.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointName = endpointName }, cancellationToken).ConfigureAwait(false);
+            if (endpoint.EndpointStatus != lastStatus)
+            {
+                lastStatus = endpoint.EndpointStatus;
+                log.Info($"Endpoint {endpointName}: {lastStatus}");
+            }
+            if (lastStatus == "InService") return ToDescription(endpointName, endpoint);
+            if (lastStatus == "Failed")
+                throw new RemoteFailureException($"Endpoint {endpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
+            if (attempt >= timings.EndpointInServiceMaxAttempts)
+                throw new RemoteFailureException($"Endpoint {endpointName} is still {lastStatus} after {attempt} checks {timings.EndpointInServiceDelay.TotalSeconds:0.#} s apart.");
+            await Task.Delay(timings.EndpointInServiceDelay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<EndpointDescription?> DescribeEndpointAsync(string endpointName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var endpoint = await sageMaker.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointName = endpointName }, cancellationToken).ConfigureAwait(false);
+            return ToDescription(endpointName, endpoint);
+        }
+        catch (AwsServiceException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<DeletedResource>> DeleteAsync(string? endpointName, string? endpointConfigName, string? modelName, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        var deleted = new List<DeletedResource>();
+        if (endpointName is not null)
+        {
+            var outcome = await DeleteOneAsync(() => sageMaker.DeleteEndpointAsync(new DeleteEndpointRequest { EndpointName = endpointName }, cancellationToken)).ConfigureAwait(false);
+            if (outcome == DeleteOutcome.Deleted && !dryRun) await WaitDeletedAsync(endpointName, log, cancellationToken).ConfigureAwait(false);
+            deleted.Add(new DeletedResource("endpoint", endpointName, outcome));
+        }
+        if (endpointConfigName is not null)
+        {
+            var outcome = await DeleteOneAsync(() => sageMaker.DeleteEndpointConfigAsync(new DeleteEndpointConfigRequest { EndpointConfigName = endpointConfigName }, cancellationToken)).ConfigureAwait(false);
+            deleted.Add(new DeletedResource("endpoint-config", endpointConfigName, outcome));
+        }
+        if (modelName is not null)
+        {
+            var outcome = await DeleteOneAsync(() => sageMaker.DeleteModelAsync(new DeleteModelRequest { ModelName = modelName }, cancellationToken)).ConfigureAwait(false);
+            deleted.Add(new DeletedResource("model", modelName, outcome));
+        }
+        return deleted;
+    }
+
+    private static async Task<DeleteOutcome> DeleteOneAsync(Func<Task<EmptyResponse>> delete)
+    {
+        try
+        {
+            await delete().ConfigureAwait(false);
+            return DeleteOutcome.Deleted;
+        }
+        catch (AwsServiceException e) when (e.IsNotFound)
+        {
+            return DeleteOutcome.NotFound;
+        }
+    }
+
+    private async Task WaitDeletedAsync(string endpointName, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = await DescribeEndpointAsync(endpointName, cancellationToken).ConfigureAwait(false);
+            if (endpoint is null) return;
+            if (endpoint.Status == "Failed")
+                throw new RemoteFailureException($"Deleting endpoint {endpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
+            if (attempt == 1) log.Info($"Waiting for endpoint {endpointName} to be deleted ({endpoint.Status}).");
+            if (attempt >= timings.EndpointDeletedMaxAttempts)
+                throw new RemoteFailureException($"Endpoint {endpointName} is still {endpoint.Status} after {attempt} checks {timings.EndpointDeletedDelay.TotalSeconds:0.#} s apart.");
+            await Task.Delay(timings.EndpointDeletedDelay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<LiveResource>> ListLiveAsync(CancellationToken cancellationToken)
+    {
+        var live = new List<LiveResource>();
+        await CollectTaggedAsync(live,
+            async token =>
+            {
+                var page = await sageMaker.ListEndpointsAsync(new ListEndpointsRequest { NextToken = token, MaxResults = 100 }, cancellationToken).ConfigureAwait(false);
+                return (page.Endpoints.Select(e => (e.EndpointArn, new LiveResource("endpoint", e.EndpointName ?? "", e.EndpointStatus ?? "", e.CreationTime))), page.NextToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+        await CollectTaggedAsync(live,
+            async token =>
+            {
+                var page = await sageMaker.ListEndpointConfigsAsync(new ListEndpointConfigsRequest { NextToken = token, MaxResults = 100 }, cancellationToken).ConfigureAwait(false);
+                return (page.EndpointConfigs.Select(c => (c.EndpointConfigArn, new LiveResource("endpoint-config", c.EndpointConfigName ?? "", "Exists", c.CreationTime))), page.NextToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+        await CollectTaggedAsync(live,
+            async token =>
+            {
+                var page = await sageMaker.ListModelsAsync(new ListModelsRequest { NextToken = token, MaxResults = 100 }, cancellationToken).ConfigureAwait(false);
+                return (page.Models.Select(m => (m.ModelArn, new LiveResource("model", m.ModelName ?? "", "Exists", m.CreationTime))), page.NextToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+        await CollectTaggedAsync(live,
+            async token =>
+            {
+                var page = await sageMaker.ListTrainingJobsAsync(new ListTrainingJobsRequest { StatusEquals = "InProgress", NextToken = token, MaxResults = 100 }, cancellationToken).ConfigureAwait(false);
+                return (page.TrainingJobSummaries.Select(j => (j.TrainingJobArn, new LiveResource("training-job", j.TrainingJobName ?? "", j.TrainingJobStatus ?? "", j.CreationTime))), page.NextToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return live;
+    }
+
+    /// <summary>Pages through one List* operation and keeps the resources that carry knn's tag.</summary>
+    private async Task CollectTaggedAsync(
+        List<LiveResource> live,
+        Func<string?, Task<(IEnumerable<(string? Arn, LiveResource Resource)> Items, string? NextToken)>> listPage,
+        CancellationToken cancellationToken)
+    {
+        string? token = null;
+        do
+        {
+            var (items, next) = await listPage(token).ConfigureAwait(false);
+            foreach (var (arn, resource) in items)
+            {
+                if (await IsKnnAsync(arn, cancellationToken).ConfigureAwait(false)) live.Add(resource);
+            }
+            token = next;
+        }
+        while (token is not null);
+    }
+
+    private async Task<bool> IsKnnAsync(string? arn, CancellationToken cancellationToken)
+    {
+        if (arn is null) return false;
+        string? token = null;
+        do
+        {
+            ListTagsResponse page;
+            try
+            {
+                page = await sageMaker.ListTagsAsync(new ListTagsRequest { ResourceArn = arn, NextToken = token }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsServiceException e) when (e.IsNotFound)
+            {
+                return false; // Deleted between the list and this look.
+            }
+            if (KnnTags.IsKnn(page.Tags)) return true;
+            token = page.NextToken;
+        }
+        while (token is not null);
+        return false;
+    }
+
+    private EndpointDescription ToDescription(string endpointName, DescribeEndpointResponse endpoint) => new()
+    {
+        EndpointName = endpoint.EndpointName ?? endpointName,
+        Status = endpoint.EndpointStatus ?? "",
+        FailureReason = endpoint.FailureReason,
+        Url = InvocationUrl(endpointName),
+    };
+
+    private string InvocationUrl(string endpointName) =>
+        new Uri(runtimeEndpoint, $"endpoints/{Uri.EscapeDataString(endpointName)}/invocations").ToString();
+}

@@ -1,0 +1,30 @@
+namespace KnnCli.Targets.SageMaker;
+
+/// <summary>How often the target polls. Defaults follow the Python SDK (log tail) and waiters-2.json (plain waits); tests shorten them.</summary>
+public sealed record SageMakerTimings
+{
+    /// <summary>Pause between log reads while a training job runs.</summary>
+    public TimeSpan LogPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>DescribeTrainingJob at most this often while tailing logs (the SDK's 30 s).</summary>
+    public TimeSpan TrainingStatusInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>waiters-2.json EndpointInService: every 30 s, at most 120 times.</summary>
+    public TimeSpan EndpointInServiceDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int EndpointInServiceMaxAttempts { get; init; } = 120;
+
+    /// <summary>waiters-2.json EndpointDeleted: every 30 s, at most 60 times.</summary>
+    public TimeSpan EndpointDeletedDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int EndpointDeletedMaxAttempts { get; init; } = 60;
+
+    /// <summary>Tests use this to make every wait fast.</summary>
+    public static SageMakerTimings Fast { get; } = new()
+    {
+        LogPollInterval = TimeSpan.FromMilliseconds(20),
+        TrainingStatusInterval = TimeSpan.FromMilliseconds(20),
+        EndpointInServiceDelay = TimeSpan.FromMilliseconds(20),
+        EndpointDeletedDelay = TimeSpan.FromMilliseconds(20),
+    };
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
+using KnnCli.Targets.SageMaker.Logs;
+using KnnCli.Targets.SageMaker.SageMaker;
+
+namespace KnnCli.Targets.SageMaker;
+
+/// <summary>SageMaker training jobs running the built-in k-NN image, waited on like the Python SDK's fit(wait=True, logs=True).</summary>
+internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLogsClient logs, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings)
+    : ITrainer
+{
+    /// <summary>The volume size the Python SDK gives training instances by default.</summary>
+    public const int VolumeSizeInGb = 30;
+
+    public async Task<TrainingResult> TrainAsync(TrainingRequest request, bool wait, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        await sageMaker.CreateTrainingJobAsync(CreateRequest(request), cancellationToken).ConfigureAwait(false);
+        if (dryRun)
+        {
+            return new TrainingResult
+            {
+                JobName = request.JobName,
+                Status = TrainingStatus.InProgress,
+                ModelArtifact = request.OutputPath.Append($"{request.JobName}/output/model.tar.gz"),
+            };
+        }
+
+        log.Info($"Started training job {request.JobName}.");
+        return wait
+            ? await WaitAsync(request.JobName, log, cancellationToken).ConfigureAwait(false)
+            : new TrainingResult { JobName = request.JobName, Status = TrainingStatus.InProgress };
+    }
+
+    internal CreateTrainingJobRequest CreateRequest(TrainingRequest request)
+    {
+        var role = request.RoleArn ?? defaultRoleArn
+            ?? throw new InputException("Training on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
+        var inputMode = request.InputMode == InputMode.File ? "File" : "Pipe";
+        var hyperparameters = request.Hyperparameters.ToStringMap();
+        foreach (var (name, value) in request.ExtraHyperparameters) hyperparameters[name] = value;
+        if (!hyperparameters.ContainsKey("feature_dim"))
+            throw new InputException("Hyperparameter 'feature_dim' must be known before a SageMaker training job starts.");
+
+        return new CreateTrainingJobRequest
+        {
+            TrainingJobName = request.JobName,
+            RoleArn = role,
+            AlgorithmSpecification = new AlgorithmSpecification { TrainingImage = KnnImageUris.For(region), TrainingInputMode = inputMode },
+            HyperParameters = hyperparameters,
+            InputDataConfig =
+            [
+                Channel("train", request.Train, inputMode),
+                .. request.Test is { } test ? [Channel("test", test, inputMode)] : Array.Empty<Channel>(),
+            ],
+            OutputDataConfig = new OutputDataConfig { S3OutputPath = request.OutputPath.ToString() },
+            ResourceConfig = new ResourceConfig { InstanceType = request.InstanceType, InstanceCount = request.InstanceCount, VolumeSizeInGB = VolumeSizeInGb },
+            StoppingCondition = new StoppingCondition { MaxRuntimeInSeconds = request.MaxRuntimeSeconds },
+            Tags = KnnTags.With(request.Tags),
+        };
+    }
+
+    private static Channel Channel(string name, StoreUri data, string inputMode) => new()
+    {
+        ChannelName = name,
+        DataSource = new DataSource { S3DataSource = new S3DataSource { S3DataType = "S3Prefix", S3Uri = data.ToString(), S3DataDistributionType = "FullyReplicated" } },
+        ContentType = "text/csv",
+        InputMode = inputMode,
+    };
+
+    public async Task<TrainingResult> WaitAsync(string jobName, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        var job = await DescribeAsync(jobName, cancellationToken).ConfigureAwait(false);
+        var tail = new TrainingLogTail(logs, jobName, job.ResourceConfig?.InstanceCount ?? 1);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var printer = new StatusPrinter(jobName, log);
+        printer.Print(job);
+        var sinceDescribe = Stopwatch.StartNew();
+
+        while (true)
+        {
+            foreach (var logEvent in await tail.ReadNewAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var line = logEvent.Message?.TrimEnd('\n', '\r') ?? "";
+                log.Log(line);
+                if (TrainingMetrics.Parse(line) is { } metric) metrics[metric.Name] = metric.Value;
+            }
+
+            // Ended at the last look: this read was the final one.
+            if (IsTerminal(job.TrainingJobStatus)) break;
+
+            await Task.Delay(timings.LogPollInterval, cancellationToken).ConfigureAwait(false);
+            if (sinceDescribe.Elapsed >= timings.TrainingStatusInterval)
+            {
+                job = await DescribeAsync(jobName, cancellationToken).ConfigureAwait(false);
+                sinceDescribe.Restart();
+                printer.Print(job);
+            }
+        }
+
+        foreach (var final in job.FinalMetricDataList ?? [])
+        {
+            if (final.MetricName is { } name && final.Value is { } value) metrics[name] = value;
+        }
+        return ToResult(job, metrics);
+    }
+
+    public async Task StopAsync(string jobName, CancellationToken cancellationToken) =>
+        await sageMaker.StopTrainingJobAsync(new StopTrainingJobRequest { TrainingJobName = jobName }, cancellationToken).ConfigureAwait(false);
+
+    private Task<DescribeTrainingJobResponse> DescribeAsync(string jobName, CancellationToken cancellationToken) =>
+        sageMaker.DescribeTrainingJobAsync(new DescribeTrainingJobRequest { TrainingJobName = jobName }, cancellationToken);
+
+    private static bool IsTerminal(string? status) => status is "Completed" or "Failed" or "Stopped";
+
+    private static TrainingResult ToResult(DescribeTrainingJobResponse job, Dictionary<string, double> metrics)
+    {
+        var status = job.TrainingJobStatus switch
+        {
+            "Completed" => TrainingStatus.Completed,
+            "Failed" => TrainingStatus.Failed,
+            "Stopping" => TrainingStatus.Stopping,
+            "Stopped" or "Deleting" => TrainingStatus.Stopped,
+            _ => TrainingStatus.InProgress,
+        };
+        return new TrainingResult
+        {
+            JobName = job.TrainingJobName ?? "",
+            Status = status,
+            ModelArtifact = status == TrainingStatus.Completed && job.ModelArtifacts?.S3ModelArtifacts is { } artifact ? StoreUri.Parse(artifact) : null,
+            Metrics = [.. metrics.Select(m => new TrainingMetric(m.Key, m.Value))],
+            FailureReason = job.FailureReason,
+            BillableSeconds = job.BillableTimeInSeconds,
+        };
+    }
+
+    /// <summary>Prints the job's status and each new secondary-status transition once, as the Python SDK does.</summary>
+    private sealed class StatusPrinter(string jobName, IWorkflowLog log)
+    {
+        private string? _status;
+        private int _transitionsShown;
+        private string? _lastSecondary;
+
+        public void Print(DescribeTrainingJobResponse job)
+        {
+            if (job.TrainingJobStatus != _status)
+            {
+                _status = job.TrainingJobStatus;
+                log.Info($"Training job {jobName}: {_status}");
+            }
+
+            var transitions = job.SecondaryStatusTransitions ?? [];
+            if (transitions.Count > 0)
+            {
+                // The last transition's message can change while its status stays: show it again when it does.
+                if (transitions.Count == _transitionsShown && Describe(transitions[^1]) != _lastSecondary) _transitionsShown--;
+                foreach (var transition in transitions.Skip(_transitionsShown))
+                {
+                    _lastSecondary = Describe(transition);
+                    log.Info(_lastSecondary);
+                }
+                _transitionsShown = transitions.Count;
+            }
+            else if (job.SecondaryStatus is { } secondary && secondary != _lastSecondary)
+            {
+                _lastSecondary = secondary;
+                log.Info(secondary);
+            }
+        }
+
+        private static string Describe(SecondaryStatusTransition t) =>
+            string.IsNullOrEmpty(t.StatusMessage) ? t.Status ?? "" : $"{t.Status} - {t.StatusMessage}";
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using KnnCli.Targets.SageMaker;
+using KnnCli.Targets.SageMaker.Tests.Fixtures;
+
+namespace KnnCli.Tests;
+
+/// <summary>The verbs with --target sagemaker through the real executable, against a real moto server.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("knn-e2e-sagemaker-").FullName;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private Dictionary<string, string?> Environment(params (string Key, string? Value)[] extra)
+    {
+        var environment = moto.Environment.ToDictionary(e => e.Key, e => (string?)e.Value);
+        environment["KNN_TARGET"] = "sagemaker";
+        environment["KNN_ROLE"] = MotoServer.RoleArn;
+        foreach (var (key, value) in extra) environment[key] = value;
+        return environment;
+    }
+
+    private async Task<KnnRun> KnnAsync(params string[] args)
+    {
+        var run = await KnnProcess.RunAsync(_directory, Environment(), args);
+        Assert.True(run.ExitCode == 0, $"knn {string.Join(' ', args)} exited {run.ExitCode}: {run.Error}");
+        return run;
+    }
+
+    [Fact]
+    public async Task Prepare_upload_train_deploy_predict_cleanup_on_sagemaker_leave_nothing_live()
+    {
+        var job = $"knn-e2e-{_run}";
+        await KnnAsync("prepare");
+
+        var upload = JsonDocument.Parse((await KnnAsync("upload", "--json")).Output).RootElement;
+        Assert.Equal($"s3://sagemaker-us-east-1-{MotoServer.AccountId}/knn/input/iris_train.csv", upload.GetProperty("train_uri").GetString());
+
+        var train = await KnnAsync("train", "--job-name", job);
+        Assert.Contains($"Training job {job}: Completed", train.Error);
+        Assert.Contains($"{job}/output/model.tar.gz", train.Output);
+
+        var deploy = await KnnAsync("deploy", "--endpoint-name", job);
+        Assert.Contains($"Endpoint {job}: InService", deploy.Output);
+
+        await moto.SeedEndpointResultsAsync(("""{"predictions":[{"predicted_label":0.0}]}""", "application/json"));
+        var predict = await KnnAsync("predict", "--rows", "5.1,3.5,1.4,0.2");
+        Assert.Contains("setosa", predict.Output);
+
+        var status = await KnnAsync("status");
+        Assert.Matches($@"endpoint\s+{job}\s+InService", status.Output);
+
+        var cleanup = await KnnAsync("cleanup", "--delete-data");
+        Assert.Contains($"endpoint {job}: deleted", cleanup.Output);
+        Assert.Contains("2 objects deleted", cleanup.Output);
+
+        Assert.Contains("Nothing live.", (await KnnAsync("status")).Output);
+        await using var target = SageMakerTarget.Create(new Core.Settings.CommonSettings { Target = "sagemaker" }, new SilentLog(), moto.Options());
+        Assert.DoesNotContain(await target.Hosting.ListLiveAsync(CancellationToken.None), r => r.Name == job);
+    }
+
+    [Fact]
+    public async Task A_dry_run_train_prints_the_request_and_creates_no_job()
+    {
+        var job = $"knn-dry-{_run}";
+        await KnnAsync("prepare");
+        var train = await KnnAsync("train", "--dry-run", "--job-name", job);
+        Assert.Contains("[dry-run] SageMaker CreateTrainingJob: POST ", train.Error);
+        Assert.Contains($"\"TrainingJobName\":\"{job}\"", train.Error);
+        Assert.DoesNotContain(MotoServer.SecretAccessKey, train.Error + train.Output);
+
+        await using var target = SageMakerTarget.Create(new Core.Settings.CommonSettings { Target = "sagemaker" }, new SilentLog(), moto.Options());
+        var missing = await Assert.ThrowsAnyAsync<Core.Errors.KnnException>(() => target.Trainer.WaitAsync(job, new SilentLog(), CancellationToken.None));
+        Assert.Equal(Core.Errors.ExitCodes.NotFound, missing.ExitCode);
+    }
+
+    [Fact]
+    public async Task Missing_credentials_are_one_line_and_exit_code_3()
+    {
+        var run = await KnnProcess.RunAsync(_directory, Environment(("AWS_ACCESS_KEY_ID", null), ("AWS_SECRET_ACCESS_KEY", null), ("AWS_PROFILE", "knn-absent-profile"), ("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(_directory, "none")), ("AWS_CONFIG_FILE", Path.Combine(_directory, "none"))),
+            "status");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    private sealed class SilentLog : Core.Targets.IWorkflowLog
+    {
+        public void Info(string message) { }
+        public void Verbose(string message) { }
+        public void Warn(string message) { }
+        public void Log(string line) { }
+        public Core.Targets.IProgressReporter Progress(string label, long total) => new NoProgress();
+
+        private sealed class NoProgress : Core.Targets.IProgressReporter
+        {
+            public void Report(long completed) { }
+            public void Dispose() { }
+        }
+    }
+}
