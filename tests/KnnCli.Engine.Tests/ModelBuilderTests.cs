@@ -134,31 +134,6 @@ public class ModelBuilderTests
     }
 
     [Fact]
-    public void TestChannelScorerStreamsMiniBatchesAndScoresLikeOnePrediction()
-    {
-        var (vectors, labels) = TestData.Clustered(1000, 6, 3, seed: 33);
-        var (queries, truth) = TestData.Clustered(257, 6, 3, seed: 33, sampleSeed: 34);
-        var model = KnnModelBuilder.Build(vectors, labels, 6, Hp(("k", "3")));
-        var scorer = new TestChannelScorer(model, miniBatchSize: 50);
-        for (var i = 0; i < 257; i++) scorer.Add(queries.AsSpan(i * 6, 6), truth[i]);
-        scorer.Flush();
-        Assert.Equal(6, scorer.Batches);
-        Assert.Equal(257, scorer.Count);
-        var predictions = new float[257];
-        model.Predict(queries, predictions);
-        Assert.Equal(predictions.Zip(truth).Count(p => p.First == p.Second) / 257.0, scorer.Score);
-        Assert.Equal("accuracy", scorer.MetricName);
-
-        var regressor = KnnModelBuilder.Build(vectors, labels, 6, Hp(("k", "3"), ("predictor_type", "regressor")));
-        var mse = new TestChannelScorer(regressor, 64);
-        for (var i = 0; i < 257; i++) mse.Add(queries.AsSpan(i * 6, 6), truth[i]);
-        mse.Flush();
-        regressor.Predict(queries, predictions);
-        Assert.Equal(predictions.Zip(truth).Average(p => Math.Pow(p.First - p.Second, 2)), mse.Score, 1e-9);
-        Assert.Equal("mse", mse.MetricName);
-    }
-
-    [Fact]
     public void PredictionsWithFewerNeighboursThanKUseWhatWasFound()
     {
         // nprobe 1 over tiny lists: a query's single list holds fewer than k vectors.

@@ -98,6 +98,24 @@ public sealed class LocalWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_regressor_is_scored_by_mean_squared_error_on_the_test_channel()
+    {
+        // y = 2x on a grid; 1-NN from the train rows misses each held-out x by one grid step at most.
+        var rows = new System.Text.StringBuilder("x,noise,y\n");
+        for (var i = 0; i < 40; i++) rows.Append(i).Append(',').Append(i % 2).Append(',').Append(2 * i).Append('\n');
+        File.WriteAllText(Path.Combine(_directory, "line.csv"), rows.ToString());
+        Assert.Equal(0, (await KnnProcess.RunAsync(_directory, "prepare", "--input", "line.csv", "--label", "y")).ExitCode);
+
+        var train = await KnnProcess.RunAsync(_directory, "train", "--predictor-type", "regressor", "--k", "1");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        var mse = double.Parse(System.Text.RegularExpressions.Regex.Match(train.Output, @"test:mse = (\S+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(mse, 0.0, 16.0);
+        Assert.Contains("#test_score (algo-1) : ('mse', ", train.Error);
+        Assert.Contains("#quality_metric: host=algo-1, test mse <loss>=", train.Error);
+    }
+
+    [Fact]
     public async Task Dry_run_changes_nothing()
     {
         Assert.Equal(0, (await KnnProcess.RunAsync(_directory, "prepare")).ExitCode);
