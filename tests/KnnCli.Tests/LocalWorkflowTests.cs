@@ -58,6 +58,15 @@ public sealed class LocalWorkflowTests : IDisposable
         Assert.True(single.ExitCode == 0, single.Error);
         Assert.Contains("setosa", single.Output);
 
+        var saved = await KnnProcess.RunAsync(_directory, "predict", "--neighbors", "--output", "predictions.jsonl", "--quiet");
+        Assert.True(saved.ExitCode == 0, saved.Error);
+        var lines = File.ReadAllLines(Path.Combine(_directory, "predictions.jsonl"));
+        Assert.Equal(38, lines.Length);
+        var first = JsonDocument.Parse(lines[0]).RootElement;
+        Assert.Equal(2.0, first.GetProperty("predicted_label").GetDouble()); // the first test row is virginica
+        Assert.Equal(3, first.GetProperty("distances").GetArrayLength());
+        Assert.Equal(3, first.GetProperty("labels").GetArrayLength());
+
         var status = await KnnProcess.RunAsync(_directory, "status");
         Assert.Contains("InService", status.Output);
 

@@ -46,9 +46,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
     public async Task<TransformResult> RunAsync(TransformOptions options, CancellationToken cancellationToken)
     {
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
-        var jsonLines = options.Output.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || options.Output.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        if (!jsonLines && !options.Output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new InputException($"--output {options.Output}: use a .jsonl (JSON Lines) or .csv file name.");
+        var jsonLines = PredictionFile.IsJsonLines(options.Output);
         if (options.Neighbors && !jsonLines)
             throw new InputException("--neighbors needs JSON Lines output (--output FILE.jsonl): CSV holds one prediction per row.");
         if (!File.Exists(options.Input)) throw new InputException($"{options.Input}: no such file.");
@@ -84,13 +82,9 @@ public sealed class TransformWorkflow(WorkflowContext context)
                     line.Clear();
                     if (jsonLines)
                     {
-                        line.Append("{\"predicted_label\":").Append(Number(predictions[r]));
-                        if (options.Neighbors)
-                        {
-                            line.Append(",\"distances\":[").AppendJoin(',', distances.AsSpan(r * k, k).ToArray().Select(d => Number(d))).Append(']');
-                            line.Append(",\"labels\":[").AppendJoin(',', neighbours.AsSpan(r * k, k).ToArray().Select(l => Number(l))).Append(']');
-                        }
-                        line.Append('}');
+                        PredictionFile.AppendJsonLine(line, Number(predictions[r]),
+                            options.Neighbors ? distances.Skip(r * k).Take(k).Select(Number) : null,
+                            options.Neighbors ? neighbours.Skip(r * k).Take(k).Select(Number) : null);
                     }
                     else
                     {
@@ -154,7 +148,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
         throw new InputException($"{input}, line {lineNumber}: {columns} columns, but the model takes {features} features (or a label followed by {features} features).");
     }
 
-    private static string Number(double value) => PythonNumberFormat.Format(value);
+    private static string Number(float value) => PythonNumberFormat.Format(value);
 
     private sealed class Tally
     {

@@ -55,17 +55,12 @@ public static class PredictCommand
     private static Task WriteFileAsync(string path, PredictResult result, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
-        var jsonLines = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        if (!jsonLines && !path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new InputException($"--output {path}: use a .csv or .jsonl file name.");
+        var jsonLines = PredictionFile.IsJsonLines(path);
         foreach (var row in result.Rows)
         {
             if (jsonLines)
             {
-                text.Append("{\"predicted_label\":").Append(Number(row.Prediction));
-                if (row.NeighborLabels is { } labels) text.Append(",\"labels\":[").AppendJoin(',', labels.Select(Number)).Append(']');
-                if (row.NeighborDistances is { } distances) text.Append(",\"distances\":[").AppendJoin(',', distances.Select(Number)).Append(']');
-                text.Append("}\n");
+                PredictionFile.AppendJsonLine(text, Number(row.Prediction), row.NeighborDistances?.Select(Number), row.NeighborLabels?.Select(Number)).Append('\n');
             }
             else
             {
