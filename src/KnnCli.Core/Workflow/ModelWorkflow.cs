@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using KnnCli.Core.Errors;
+using KnnCli.Core.IO;
 using KnnCli.Core.Targets;
 using KnnCli.Engine;
 using KnnCli.Engine.ModelFiles;
@@ -51,7 +52,7 @@ public sealed class ModelWorkflow(WorkflowContext context)
         var temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var source = OpenRead(fullPath))
+            await using (var source = ModelFileReader.OpenRead(fullPath))
             await using (var destination = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
                 await ModelArtifact.RewriteMetadataAsync(source, destination, metadata => written = metadata with
@@ -108,25 +109,11 @@ public sealed class ModelWorkflow(WorkflowContext context)
     {
         try
         {
-            if (File.Exists(path))
-            {
-                await using var archive = OpenRead(path);
-                return await ModelArtifact.ReadContentAsync(archive, cancellationToken);
-            }
-            if (!Directory.Exists(path)) throw new NotFoundException($"Model not found: {path} is neither a model.tar.gz file nor a model folder.");
-            var files = new[] { ModelArtifact.IndexEntry, ModelArtifact.LabelsEntry, ModelArtifact.MetadataEntry }.Select(name => Path.Combine(path, name)).ToArray();
-            if (files.FirstOrDefault(file => !File.Exists(file)) is { } missing)
-                throw new NotFoundException($"Model not found: {path} has no {Path.GetFileName(missing)}.");
-            await using var index = OpenRead(files[0]);
-            await using var labels = OpenRead(files[1]);
-            await using var metadata = OpenRead(files[2]);
-            return await ModelArtifact.ReadFilesAsync(index, index.Length, labels, labels.Length, metadata, metadata.Length, cancellationToken);
+            return await ModelFileReader.ReadContentAsync(path, cancellationToken);
         }
         catch (InvalidDataException e)
         {
             throw new InputException($"{path} is not a readable model artifact: {e.Message}", e);
         }
     }
-
-    private static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
 }

@@ -112,12 +112,11 @@ public sealed class TransformWorkflow(WorkflowContext context)
     {
         try
         {
-            if (File.Exists(source))
+            if (!StoreUri.IsStoreUri(source))
             {
-                await using var file = File.OpenRead(source);
-                return await ModelArtifact.ReadAsync(file, cancellationToken);
+                if (!File.Exists(source) && !Directory.Exists(source)) throw new InputException($"{source}: no such model file.");
+                return FaissEngineMapping.ToModel(await ModelFileReader.ReadContentAsync(source, cancellationToken));
             }
-            if (!source.StartsWith("s3://", StringComparison.Ordinal)) throw new InputException($"{source}: no such model file.");
             await using var target = context.CreateTarget();
             var uri = StoreUri.Parse(source);
             if (!await target.Store.ExistsAsync(uri, cancellationToken)) throw new NotFoundException($"{source}: no such model artifact in the store.");

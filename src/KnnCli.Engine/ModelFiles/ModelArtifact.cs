@@ -99,22 +99,6 @@ public static class ModelArtifact
         return Check(new ModelArtifactContent(indexData, labelData, metadataData));
     }
 
-    /// <summary>Builds a model from the three files of an extracted artifact held in memory.</summary>
-    public static KnnModel FromFiles(IReadOnlyDictionary<string, byte[]> files)
-    {
-        foreach (var required in new[] { IndexEntry, LabelsEntry, MetadataEntry })
-        {
-            if (!files.ContainsKey(required))
-                throw new InvalidDataException($"The model artifact has no {required} (found: {(files.Count == 0 ? "nothing" : string.Join(", ", files.Keys))}).");
-        }
-        using var index = new MemoryStream(files[IndexEntry], writable: false);
-        using var labels = new MemoryStream(files[LabelsEntry], writable: false);
-        using var metadata = new MemoryStream(files[MetadataEntry], writable: false);
-        // Memory streams complete every read synchronously, so this does not block on I/O.
-        var content = ReadFilesAsync(index, index.Length, labels, labels.Length, metadata, metadata.Length, CancellationToken.None).GetAwaiter().GetResult();
-        return FaissEngineMapping.ToModel(content);
-    }
-
     /// <summary>
     /// Copies model.tar.gz from <paramref name="source"/> to <paramref name="destination"/> with its metadata edited
     /// (e.g. k or predictor_type, which change inference without retraining); every other entry is copied byte for byte.

@@ -153,7 +153,11 @@ public sealed class ModelArtifactTests
         var model = ArtifactBuilder.Train(IndexType.IvfPq);
         var entries = await ArtifactBuilder.EntriesAsync(await ArtifactBuilder.WriteAsync(model));
 
-        var read = ModelArtifact.FromFiles(entries);
+        var content = await ModelArtifact.ReadFilesAsync(
+            new MemoryStream(entries[ModelArtifact.IndexEntry]), entries[ModelArtifact.IndexEntry].Length,
+            new MemoryStream(entries[ModelArtifact.LabelsEntry]), entries[ModelArtifact.LabelsEntry].Length,
+            new MemoryStream(entries[ModelArtifact.MetadataEntry]), entries[ModelArtifact.MetadataEntry].Length, CancellationToken.None);
+        var read = FaissEngineMapping.ToModel(content);
 
         var queries = FaissWriteTests.Gaussian(31, 5 * ArtifactBuilder.Dimension);
         ArtifactBuilder.AssertSamePredictions(model, read, queries);
