@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
@@ -12,35 +11,13 @@ namespace KnnCli.Engine.Tests.ModelFiles;
 /// </summary>
 internal static class PythonFaiss
 {
-    private const string Interpreter = "/usr/bin/python3";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     public static string Script { get; } = Path.Combine(FindRepositoryRoot(), "tests", "python", "faiss_interop.py");
 
     /// <summary>Runs the script with <paramref name="arguments"/> and returns its standard output.</summary>
-    public static async Task<string> RunAsync(params string[] arguments)
-    {
-        Assert.True(File.Exists(Interpreter), $"{Interpreter} is missing; the faiss interop tests need Debian's python3 with python3-faiss and python3-numpy (.ci/apt-packages.txt).");
-        var start = new ProcessStartInfo(Interpreter)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Script);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(Timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            Assert.Fail($"{Interpreter} faiss_interop.py {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}\n" +
-                        "The faiss interop tests need python3-faiss and python3-numpy (apt-get install -y python3-faiss python3-numpy).");
-        }
-        return await stdout;
-    }
+    public static Task<string> RunAsync(params string[] arguments) =>
+        DebianPython.RunAsync(Script, "python3-faiss and python3-numpy", Timeout, arguments);
 
     /// <summary>faiss.read_index(<paramref name="indexFile"/>).search(queries, k): distances and ids, k per query, and what faiss read ("class metric", e.g. "IndexFlat L2").</summary>
     public static async Task<(float[] Distances, long[] Ids, string ReadAs)> SearchAsync(string indexFile, float[] queries, int k, string workDirectory)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
@@ -10,7 +9,6 @@ namespace KnnCli.Engine.Tests.Reference;
 /// </summary>
 internal static class SklearnReference
 {
-    private const string Interpreter = "/usr/bin/python3";
     public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
 
     private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "Reference", "sklearn_knn.py");
@@ -53,21 +51,8 @@ internal static class SklearnReference
         }
     }
 
-    private static async Task RunAsync(params string[] arguments)
-    {
-        Assert.True(File.Exists(Interpreter), $"{Interpreter} is missing; these tests need Debian's python3 with python3-sklearn (.ci/apt-packages.txt).");
-        Assert.True(File.Exists(Script), $"{Script} is missing from the test output.");
-        var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Script);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            Assert.Fail($"sklearn_knn.py {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}{await stdout}");
-    }
+    private static Task RunAsync(params string[] arguments) =>
+        DebianPython.RunAsync(Script, "python3-sklearn (and dataset-fashion-mnist for the Fashion-MNIST test)", TimeSpan.FromMinutes(10), arguments);
 
     private static async Task<T[]> ReadAsync<T>(string path) where T : unmanaged =>
         MemoryMarshal.Cast<byte, T>(await File.ReadAllBytesAsync(path)).ToArray();
