@@ -14,16 +14,19 @@ public sealed record KnnServices
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
     /// <summary>True when stderr is a terminal (progress bars are drawn only then).</summary>
     public bool Interactive { get; init; } = !Console.IsErrorRedirected;
-    public ITargetFactory Targets { get; init; } = new DefaultTargetFactory();
+    /// <summary>Null for the real targets, which read AWS settings through <see cref="Environment"/>.</summary>
+    public ITargetFactory? TargetOverride { get; init; }
+
+    public ITargetFactory Targets => TargetOverride ?? new DefaultTargetFactory(Environment);
 }
 
 /// <summary>local → the in-process target; sagemaker → the AWS services.</summary>
-public sealed class DefaultTargetFactory : ITargetFactory
+public sealed class DefaultTargetFactory(Func<string, string?> environment) : ITargetFactory
 {
     public ITarget Create(CommonSettings settings, IWorkflowLog log) => settings.Target switch
     {
         "local" => new LocalTarget(settings, log),
-        "sagemaker" => SageMakerTarget.Create(settings, log),
+        "sagemaker" => SageMakerTarget.Create(settings, log, new SageMakerTargetOptions { Environment = environment }),
         _ => throw new Core.Errors.InputException($"Unknown target '{settings.Target}'."),
     };
 }
