@@ -64,7 +64,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var accept = options.Neighbors ? $"{InferencePayloads.MediaType(options.Accept)}; verbose=true" : options.Accept;
 
         await using var target = context.CreateTarget();
-        var batches = PlanBatches(features, options.BatchSize, options.ContentType);
+        var batches = Batches(features, options.BatchSize, options.ContentType);
         var predictions = new EndpointPrediction[features.Count];
         using (var progress = context.Log.Progress("predict", features.Count))
         {
@@ -73,8 +73,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
                 new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellationToken },
                 async (batch, ct) =>
                 {
-                    var body = InferencePayloads.Serialize(features, batch.Start, batch.Count, options.ContentType);
-                    var answer = await target.Runtime.InvokeAsync(endpoint, body, options.ContentType, accept, ct);
+                    var answer = await target.Runtime.InvokeAsync(endpoint, batch.Body, options.ContentType, accept, ct);
                     var parsed = InferencePayloads.Parse(answer.Body, string.IsNullOrEmpty(answer.ContentType) ? accept : answer.ContentType, batch.Count);
                     parsed.CopyTo(predictions, batch.Start);
                     progress.Report(Interlocked.Add(ref done, batch.Count));
@@ -101,19 +100,25 @@ public sealed class PredictWorkflow(WorkflowContext context)
         return await System.Text.Json.JsonSerializer.DeserializeAsync(stream, CoreJsonContext.Default.LabelMap, cancellationToken);
     }
 
-    /// <summary>Consecutive row ranges of at most batchSize rows and MaxPayloadBytes bytes each.</summary>
-    private static List<(int Start, int Count)> PlanBatches(IReadOnlyList<float[]> rows, int batchSize, string contentType)
+    /// <summary>
+    /// Request bodies for consecutive row ranges of at most batchSize rows and MaxPayloadBytes bytes each, made as
+    /// they are sent, so only the requests in flight are held in memory.
+    /// </summary>
+    private static IEnumerable<(int Start, int Count, byte[] Body)> Batches(IReadOnlyList<float[]> rows, int batchSize, string contentType)
     {
-        var batches = new List<(int, int)>();
         var start = 0;
         while (start < rows.Count)
         {
             var count = Math.Min(batchSize, rows.Count - start);
-            while (count > 1 && InferencePayloads.Serialize(rows, start, count, contentType).Length > MaxPayloadBytes) count /= 2;
-            batches.Add((start, count));
+            var body = InferencePayloads.Serialize(rows, start, count, contentType);
+            while (count > 1 && body.Length > MaxPayloadBytes)
+            {
+                count /= 2;
+                body = InferencePayloads.Serialize(rows, start, count, contentType);
+            }
+            yield return (start, count, body);
             start += count;
         }
-        return batches;
     }
 
     private async Task<(List<float[]> Features, double[]? Labels)> LoadRowsAsync(PredictOptions options, string? stateTestFile, int? featureCount, CancellationToken cancellationToken)
