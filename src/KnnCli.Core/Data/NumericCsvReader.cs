@@ -11,7 +11,7 @@ namespace KnnCli.Core.Data;
 /// digits and a short decimal exponent, as data files usually hold, is m / 10^e in float arithmetic, which is
 /// exact and correctly rounded because both operands are exact floats; anything else goes to float.TryParse.
 /// </summary>
-public sealed class NumericCsvReader : IDisposable
+public sealed class NumericCsvReader : INumericBatchReader
 {
     /// <summary>The longest line accepted: a bound on memory for a file without line breaks.</summary>
     public const int MaxLineBytes = 64 << 20;
