@@ -16,34 +16,22 @@ public sealed class TuneTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    [Theory]
-    [InlineData(10, 3, 0u)]
-    [InlineData(97, 5, 42u)]
-    [InlineData(150, 10, 7u)]
-    [InlineData(1000, 4, 123456u)]
-    public async Task KFold_matches_scikit_learn_index_for_index(int rows, int folds, uint seed)
+    public static TheoryData<string, int, int, uint> FoldCases()
     {
-        var path = WriteClasses(rows, seed);
-        var expected = await SklearnFoldsAsync(path, folds, seed, "kfold");
-        var ours = CrossValidationFolds.KFold(rows, folds, seed);
-        Assert.Equal(expected.Length, ours.Length);
-        for (var f = 0; f < folds; f++)
-        {
-            Assert.Equal(expected[f].Test, ours[f].Test);
-            Assert.Equal(expected[f].Train, ours[f].Train);
-        }
+        var cases = new TheoryData<string, int, int, uint>();
+        foreach (var kind in new[] { "kfold", "stratified" })
+            foreach (var (rows, folds, seed) in new[] { (10, 3, 0u), (97, 5, 42u), (150, 10, 7u), (1000, 4, 123456u) })
+                cases.Add(kind, rows, folds, seed);
+        return cases;
     }
 
     [Theory]
-    [InlineData(10, 3, 0u)]
-    [InlineData(97, 5, 42u)]
-    [InlineData(150, 10, 7u)]
-    [InlineData(1000, 4, 123456u)]
-    public async Task StratifiedKFold_matches_scikit_learn_index_for_index(int rows, int folds, uint seed)
+    [MemberData(nameof(FoldCases))]
+    public async Task Folds_match_scikit_learn_index_for_index(string kind, int rows, int folds, uint seed)
     {
         var path = WriteClasses(rows, seed);
-        var expected = await SklearnFoldsAsync(path, folds, seed, "stratified");
-        var ours = CrossValidationFolds.Stratified(ReadLabels(path), folds, seed);
+        var expected = await SklearnFoldsAsync(path, folds, seed, kind);
+        var ours = kind == "stratified" ? CrossValidationFolds.Stratified(ReadLabels(path), folds, seed) : CrossValidationFolds.KFold(rows, folds, seed);
         Assert.Equal(expected.Length, ours.Length);
         for (var f = 0; f < folds; f++)
         {
