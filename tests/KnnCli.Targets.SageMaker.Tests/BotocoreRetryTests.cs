@@ -146,30 +146,19 @@ public sealed class BotocoreRetryTests(MotoServer moto) : IDisposable
         Assert.Equal(3, _faults.Attempts("SageMaker.DescribeEndpoint"));
     }
 
-    [Fact]
-    public async Task Legacy_mode_tries_five_times_retries_429_and_has_no_quota()
+    [Theory]
+    [InlineData("legacy", 0, 5)] // five attempts, 429 retried, no quota needed
+    [InlineData("standard", 500, 1)] // a 429 without a throttling code is not retried
+    public async Task Legacy_mode_tries_five_times_and_retries_429_without_a_quota(string mode, int quota, int attempts)
     {
         await using var target = Target((request, _) => Is(request, "SageMaker.DescribeEndpoint")
             ? new HttpResponseMessage((HttpStatusCode)429) { Content = new StringContent("""{"__type":"SomethingElse","message":"slow down"}""") }
             : null,
-            new Dictionary<string, string?> { ["AWS_RETRY_MODE"] = "legacy" }, o => WithQuota(o, 0));
+            new Dictionary<string, string?> { ["AWS_RETRY_MODE"] = mode }, o => WithQuota(o, quota));
 
         await Assert.ThrowsAsync<AwsServiceException>(() => target.Hosting.DescribeEndpointAsync("e", CancellationToken.None));
 
-        Assert.Equal(5, _faults.Attempts("SageMaker.DescribeEndpoint"));
-    }
-
-    [Fact]
-    public async Task Standard_mode_does_not_retry_a_429_without_a_throttling_code()
-    {
-        await using var target = Target((request, _) => Is(request, "SageMaker.DescribeEndpoint")
-            ? new HttpResponseMessage((HttpStatusCode)429) { Content = new StringContent("""{"__type":"SomethingElse","message":"slow down"}""") }
-            : null,
-            new Dictionary<string, string?> { ["AWS_RETRY_MODE"] = "standard" });
-
-        await Assert.ThrowsAsync<AwsServiceException>(() => target.Hosting.DescribeEndpointAsync("e", CancellationToken.None));
-
-        Assert.Equal(1, _faults.Attempts("SageMaker.DescribeEndpoint"));
+        Assert.Equal(attempts, _faults.Attempts("SageMaker.DescribeEndpoint"));
     }
 
     [Theory]
