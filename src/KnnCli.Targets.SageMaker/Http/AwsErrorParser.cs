@@ -63,7 +63,7 @@ internal static class AwsResponses
     public static string? RequestId(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-amzn-RequestId", out var values) ? values.FirstOrDefault() : null;
 
-    /// <summary>Sends a request; an error answer throws AwsServiceException, an unreachable endpoint a one-line RemoteFailureException.</summary>
+    /// <summary>Sends a request; an error answer throws AwsServiceException, an unreachable endpoint a one-line ServiceUnreachableException (exit 3).</summary>
     public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, AwsService service, string operation, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -73,11 +73,11 @@ internal static class AwsResponses
         }
         catch (HttpRequestException e)
         {
-            throw new RemoteFailureException($"{service.DisplayName} {operation}: could not reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {e.Message}", e);
+            throw AwsClientFailures.Unreachable(service, operation, request.RequestUri, e.Message, e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RemoteFailureException($"{service.DisplayName} {operation}: no answer from {request.RequestUri?.GetLeftPart(UriPartial.Authority)} within {http.Timeout.TotalSeconds:0} s.", e);
+            throw AwsClientFailures.Unreachable(service, operation, request.RequestUri, $"no answer within {http.Timeout.TotalSeconds:0} s", e);
         }
 
         if (response.IsSuccessStatusCode) return response;
