@@ -22,6 +22,7 @@ public static class KnnApp
         root.Subcommands.Add(ServeCommand.Create(services));
         root.Subcommands.Add(ModelCommand.Create(services));
         root.Subcommands.Add(TransformCommand.Create(services));
+        root.Subcommands.Add(TuneCommand.Create(services));
         return root;
     }
 
