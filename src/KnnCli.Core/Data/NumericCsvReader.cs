@@ -144,9 +144,9 @@ public sealed class NumericCsvReader : INumericBatchReader
     {
         if (TryParseShortDecimal(field, out var value)) return value;
         if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            throw DataErrors.At(_displayName, _line, ColumnName(column), field.IsEmpty ? "empty value" : $"'{Truncate(field)}' is not a number");
+            throw DataErrors.At(_displayName, _line, ColumnName(column), field.IsEmpty ? "empty value" : $"{DataErrors.Quoted(Encoding.UTF8.GetString(field))} is not a number");
         if (!float.IsFinite(value))
-            throw DataErrors.At(_displayName, _line, ColumnName(column), $"'{Truncate(field)}' is not a finite number");
+            throw DataErrors.At(_displayName, _line, ColumnName(column), $"{DataErrors.Quoted(Encoding.UTF8.GetString(field))} is not a finite number");
         return value;
     }
 
@@ -229,12 +229,6 @@ public sealed class NumericCsvReader : INumericBatchReader
 
     private string ColumnName(int column) =>
         _labelColumns > 0 ? (column == 1 ? "1 (label)" : column.ToString(CultureInfo.InvariantCulture)) : column.ToString(CultureInfo.InvariantCulture);
-
-    private static string Truncate(ReadOnlySpan<byte> field)
-    {
-        var text = Encoding.UTF8.GetString(field);
-        return text.Length <= 40 ? text : text[..40] + "…";
-    }
 
     public void Dispose() => _stream.Dispose();
 }
