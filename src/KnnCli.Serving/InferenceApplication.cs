@@ -8,32 +8,71 @@ using Microsoft.Extensions.ObjectPool;
 namespace KnnCli.Serving;
 
 /// <summary>
-/// The request pipeline: GET /ping and POST /invocations, nothing else. One /invocations request is one batched
-/// <see cref="KnnModel.Predict"/> call; its body, rows and response live in pooled buffers.
+/// The request pipeline: the container contract (GET /ping, POST /invocations) and the Runtime API's InvokeEndpoint
+/// (POST /endpoints/{name}/invocations) over the models of an <see cref="IModelCatalog"/>. One request is one
+/// batched <see cref="KnnModel.Predict"/> call; its body, rows and response live in pooled buffers.
 /// </summary>
-internal sealed class InferenceApplication(KnnModel model)
+internal sealed class InferenceApplication(IModelCatalog catalog)
 {
     private const string PlainText = "text/plain; charset=utf-8";
 
     private readonly ObjectPool<RequestScratch> _scratchPool =
         new DefaultObjectPool<RequestScratch>(new DefaultPooledObjectPolicy<RequestScratch>(), Environment.ProcessorCount * 8);
 
-    public Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var path = request.Path.Value;
+        var path = request.Path.Value ?? "";
         if (path == "/invocations")
-            return HttpMethods.IsPost(request.Method) ? InvokeAsync(context) : MethodNotAllowedAsync(context.Response, "POST");
+        {
+            if (!HttpMethods.IsPost(request.Method))
+            {
+                await MethodNotAllowedAsync(context.Response, "POST");
+                return;
+            }
+            var model = await catalog.DefaultAsync(context.RequestAborted);
+            if (model is null)
+                await WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, "This server hosts several endpoints: POST /endpoints/{EndpointName}/invocations.");
+            else
+                await InvokeAsync(context, model, runtimeEndpoint: null);
+            return;
+        }
         if (path == "/ping")
         {
-            if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return MethodNotAllowedAsync(context.Response, "GET, HEAD");
-            context.Response.ContentLength = 0; // the server only runs once the model is loaded
-            return Task.CompletedTask;
+            if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) await MethodNotAllowedAsync(context.Response, "GET, HEAD");
+            else context.Response.ContentLength = 0; // the server only runs once the model is loaded
+            return;
         }
-        return WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, "Not found: the server answers GET /ping and POST /invocations.");
+        if (RuntimeApi.TryMatch(path, out var endpointName, out var action))
+        {
+            await HandleRuntimeAsync(context, endpointName, action);
+            return;
+        }
+        await WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, "Not found: the server answers GET /ping, POST /invocations and POST /endpoints/{EndpointName}/invocations.");
     }
 
-    private async Task InvokeAsync(HttpContext context)
+    /// <summary>InvokeEndpoint (and InvokeEndpointAsync, which a real-time endpoint refuses), with the service's checks and errors.</summary>
+    private async Task HandleRuntimeAsync(HttpContext context, string endpointName, string action)
+    {
+        var request = context.Request;
+        if (action is not ("invocations" or "async-invocations") || !HttpMethods.IsPost(request.Method))
+        {
+            await WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, "Not found: the Runtime API here is POST /endpoints/{EndpointName}/invocations.");
+            return;
+        }
+        if (RuntimeApi.Validate(request, endpointName) is { } invalid)
+        {
+            await RuntimeApi.WriteAsync(context.Response, invalid);
+            return;
+        }
+        var model = await catalog.FindAsync(endpointName, context.RequestAborted);
+        if (model is null) await RuntimeApi.WriteAsync(context.Response, RuntimeApi.EndpointNotFound(endpointName));
+        else if (action == "async-invocations") await RuntimeApi.WriteAsync(context.Response, RuntimeApi.NotAsync(endpointName));
+        else await InvokeAsync(context, model, endpointName);
+    }
+
+    /// <param name="runtimeEndpoint">The endpoint name when called through the Runtime API (its headers and error shape), else null.</param>
+    private async Task InvokeAsync(HttpContext context, KnnModel model, string? runtimeEndpoint)
     {
         var scratch = _scratchPool.Get();
         try
@@ -41,21 +80,22 @@ internal sealed class InferenceApplication(KnnModel model)
             var format = MediaTypes.ParseContentType(context.Request.ContentType, out var labelColumns);
             var accept = MediaTypes.ParseAccept(context.Request.Headers.Accept);
             await ReadBodyAsync(context.Request, scratch.Body, context.RequestAborted);
-            Predict(scratch, format, labelColumns, accept);
+            Predict(model, scratch, format, labelColumns, accept);
 
             var response = context.Response;
+            if (runtimeEndpoint is not null) RuntimeApi.WriteSuccessHeaders(context);
             response.ContentType = accept.ContentType;
             response.ContentLength = scratch.Response.Count;
             await response.Body.WriteAsync(scratch.Response.WrittenMemory, context.RequestAborted);
         }
         catch (InvalidRequestException e)
         {
-            await WriteErrorAsync(context.Response, e.StatusCode, e.Message);
+            await WriteErrorAsync(context, runtimeEndpoint, e.StatusCode, e.Message);
         }
         catch (BadHttpRequestException e)
         {
             // Kestrel's own refusals while reading the body (e.g. malformed chunked encoding).
-            await WriteErrorAsync(context.Response, e.StatusCode, e.Message.ReplaceLineEndings(" "));
+            await WriteErrorAsync(context, runtimeEndpoint, e.StatusCode, e.Message.ReplaceLineEndings(" "));
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
@@ -68,8 +108,13 @@ internal sealed class InferenceApplication(KnnModel model)
         }
     }
 
+    private static Task WriteErrorAsync(HttpContext context, string? runtimeEndpoint, int statusCode, string message) =>
+        runtimeEndpoint is null
+            ? WriteErrorAsync(context.Response, statusCode, message)
+            : RuntimeApi.WriteAsync(context.Response, RuntimeApi.FromModel(statusCode, message, runtimeEndpoint));
+
     /// <summary>Parses, predicts as one batch and writes the response into <see cref="RequestScratch.Response"/>.</summary>
-    private void Predict(RequestScratch scratch, RequestFormat format, int labelColumns, ResponseFormat accept)
+    private static void Predict(KnnModel model, RequestScratch scratch, RequestFormat format, int labelColumns, ResponseFormat accept)
     {
         var rowCount = RequestParser.Parse(scratch.Body.WrittenSpan, format, labelColumns, model.FeatureDimension, scratch.Rows);
         var k = model.EffectiveK;

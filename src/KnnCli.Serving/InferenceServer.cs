@@ -46,9 +46,12 @@ public sealed class InferenceServer : IAsyncDisposable
 
     /// <summary>Starts Kestrel and returns once it is listening (GET /ping answers 200).</summary>
     /// <exception cref="InputException">The host is not an IP address or localhost, or the port cannot be bound.</exception>
-    public static async Task<InferenceServer> StartAsync(KnnModel model, ServerOptions options, CancellationToken cancellationToken)
+    public static Task<InferenceServer> StartAsync(KnnModel model, ServerOptions options, CancellationToken cancellationToken) =>
+        StartAsync(new SingleModelCatalog(model), options, cancellationToken);
+
+    /// <summary>Starts a server for the models of <paramref name="catalog"/>, each under its endpoint name.</summary>
+    public static async Task<InferenceServer> StartAsync(IModelCatalog catalog, ServerOptions options, CancellationToken cancellationToken)
     {
-        if (model.Index.Count == 0) throw new InputException("The model's index holds no vectors: there is nothing to predict from.");
         var endpoint = new IPEndPoint(ParseHost(options.Host), options.Port);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         // Only errors are logged, to options.ErrorLog (stderr by default: stdout carries the listening line).
@@ -69,7 +72,7 @@ public sealed class InferenceServer : IAsyncDisposable
             kestrel.Listen(endpoint);
         });
         var app = builder.Build();
-        app.Run(new InferenceApplication(model).HandleAsync);
+        app.Run(new InferenceApplication(catalog).HandleAsync);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -22,11 +22,17 @@ internal static class DebianPython
 
     /// <param name="needs">What the script needs, named in the failure message (e.g. "python3-faiss and python3-numpy").</param>
     /// <returns>The script's standard output.</returns>
-    public static async Task<string> RunAsync(string script, string needs, TimeSpan timeout, params string[] arguments)
+    public static Task<string> RunAsync(string script, string needs, TimeSpan timeout, params string[] arguments)
     {
         Assert.True(File.Exists(Interpreter), $"{Interpreter} is missing; these tests need Debian's python3 with {needs} (.ci/apt-packages.txt).");
+        return RunWithAsync(Interpreter, script, needs, timeout, arguments);
+    }
+
+    /// <summary>Runs the script with another interpreter (e.g. "python3" on PATH, which has boto3).</summary>
+    public static async Task<string> RunWithAsync(string interpreter, string script, string needs, TimeSpan timeout, params string[] arguments)
+    {
         Assert.True(File.Exists(script), $"{script} is missing.");
-        var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(script);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;

@@ -14,7 +14,8 @@ internal static class TestModel
 {
     public const int FeatureCount = 4;
 
-    public static KnnModel Create()
+    /// <param name="labels">Other labels for the five vectors (a second model with other answers).</param>
+    public static KnnModel Create(float[]? labels = null)
     {
         float[] vectors =
         [
@@ -24,7 +25,7 @@ internal static class TestModel
             0, 0, 3, 0,
             5, 5, 5, 5,
         ];
-        float[] labels = [0, 1, 1, 2, 2];
+        labels ??= [0, 1, 1, 2, 2];
         var hyperparameters = new KnnHyperparameters { K = 3, SampleSize = 5, PredictorType = PredictorType.Classifier };
         return KnnModelBuilder.Build(vectors, labels, FeatureCount, hyperparameters);
     }
