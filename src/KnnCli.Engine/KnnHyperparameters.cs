@@ -43,6 +43,9 @@ public sealed record KnnHyperparameters
     /// <summary>Seed for sampling and dimension reduction, so a run can be reproduced.</summary>
     public int Seed { get; init; }
 
+    /// <summary>The names Parse was given, with their values: each is sent again even where it equals the default.</summary>
+    private IReadOnlyDictionary<string, string> Given { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Parses SageMaker's string map (names in snake case, values as strings) and validates it.</summary>
     public static KnnHyperparameters Parse(IReadOnlyDictionary<string, string> values)
     {
@@ -93,6 +96,7 @@ public sealed record KnnHyperparameters
             MiniBatchSize = Get("mini_batch_size") is { } b ? PositiveInt(b, "mini_batch_size") : 5000,
             IvfNprobe = Get("_faiss_index_nprobe") is { } p ? PositiveInt(p, "_faiss_index_nprobe") : 5,
             Seed = Get("_seed") is { } s ? NonNegativeInt(s, "_seed") : 0,
+            Given = values.ToDictionary(v => v.Key, v => v.Value.Trim(), StringComparer.Ordinal),
         };
         hp.Validate();
         return hp;
@@ -132,8 +136,34 @@ public sealed record KnnHyperparameters
             throw new HyperparameterException($"Invalid value '{target}' for hyperparameter 'dimension_reduction_target': must be less than feature_dim ({featureCount}).");
     }
 
-    /// <summary>The hyperparameters as SageMaker's string map (what CreateTrainingJob sends).</summary>
+    /// <summary>
+    /// The hyperparameters as SageMaker's string map (what CreateTrainingJob sends): every value that differs from the
+    /// container's default, and every name that was given, so nothing knn accepts is dropped on the way.
+    /// </summary>
     public Dictionary<string, string> ToStringMap()
+    {
+        var map = NonDefaultMap();
+        var all = AllValues();
+        foreach (var (name, value) in Given)
+            map.TryAdd(name, all.TryGetValue(name, out var typed) ? typed : value);
+        return map;
+    }
+
+    /// <summary>Every typed hyperparameter by SageMaker name, defaults included (ignored names are sent as given).</summary>
+    private Dictionary<string, string> AllValues()
+    {
+        var map = NonDefaultMap();
+        map.TryAdd("feature_dim", "auto");
+        map.TryAdd("index_type", IndexTypeName(IndexType));
+        map.TryAdd("index_metric", MetricName(IndexMetric));
+        map.TryAdd("faiss_index_ivf_nlists", "auto");
+        map.TryAdd("mini_batch_size", Invariant(MiniBatchSize));
+        map.TryAdd("_faiss_index_nprobe", Invariant(IvfNprobe));
+        map.TryAdd("_seed", Invariant(Seed));
+        return map;
+    }
+
+    private Dictionary<string, string> NonDefaultMap()
     {
         var map = new Dictionary<string, string>
         {
@@ -150,6 +180,8 @@ public sealed record KnnHyperparameters
         if (IvfNlists is { } n) map["faiss_index_ivf_nlists"] = Invariant(n);
         if (PqM is { } m) map["faiss_index_pq_m"] = Invariant(m);
         if (MiniBatchSize != 5000) map["mini_batch_size"] = Invariant(MiniBatchSize);
+        if (IvfNprobe != 5) map["_faiss_index_nprobe"] = Invariant(IvfNprobe);
+        if (Seed != 0) map["_seed"] = Invariant(Seed);
         return map;
     }
 

@@ -37,10 +37,7 @@ public static class SageMakerTarget
 
 internal sealed class SageMakerTargetInstance : ITarget
 {
-    /// <summary>The container must answer InvokeEndpoint within 60 s; the docs advise a client timeout a little above it.</summary>
-    private static readonly TimeSpan RuntimeTimeout = TimeSpan.FromSeconds(70);
-
-    private static readonly TimeSpan ControlPlaneTimeout = TimeSpan.FromSeconds(60);
+    public const int LogsMaxRetries = 15;
 
     private readonly AwsContext _aws;
     private readonly HttpClient[] _httpClients;
@@ -51,13 +48,13 @@ internal sealed class SageMakerTargetInstance : ITarget
     {
         _aws = aws;
         var dryRun = settings.DryRun ? new DryRunLog(log) : null;
-        // AWS_MAX_ATTEMPTS overrides the attempt count, as in the AWS CLI and SDKs.
-        var retry = int.TryParse(options.Environment("AWS_MAX_ATTEMPTS"), out var attempts) && attempts >= 1
-            ? options.Retry with { MaxAttempts = attempts }
-            : options.Retry;
-        var sageMakerHttp = AwsHttp.CreateClient(aws, AwsService.SageMaker, retry, ControlPlaneTimeout, options.Transport);
-        var logsHttp = AwsHttp.CreateClient(aws, AwsService.CloudWatchLogs, retry, ControlPlaneTimeout, options.Transport);
-        var runtimeHttp = AwsHttp.CreateClient(aws, AwsService.SageMakerRuntime, retry, RuntimeTimeout, options.Transport);
+        var retry = aws.Retry(options.Retry);
+        // The SageMaker Python SDK gives its logs client retries={"max_attempts": 15}: 15 retries after the first attempt,
+        // set on the client, so it wins over AWS_MAX_ATTEMPTS as in botocore. One throttled read must not end a wait.
+        var logsRetry = retry with { MaxAttempts = LogsMaxRetries + 1 };
+        var sageMakerHttp = AwsHttp.CreateClient(aws, AwsService.SageMaker, retry, options.Timings.ControlPlaneAttemptTimeout, options.Transport);
+        var logsHttp = AwsHttp.CreateClient(aws, AwsService.CloudWatchLogs, logsRetry, options.Timings.ControlPlaneAttemptTimeout, options.Transport);
+        var runtimeHttp = AwsHttp.CreateClient(aws, AwsService.SageMakerRuntime, retry, options.Timings.RuntimeAttemptTimeout, options.Transport);
         _httpClients = [sageMakerHttp, logsHttp, runtimeHttp];
 
         SageMaker = new SageMakerClient(new AwsJsonClient(sageMakerHttp, AwsService.SageMaker, aws.Endpoint(AwsService.SageMaker), "SageMaker", dryRun));

@@ -1,6 +1,6 @@
 namespace KnnCli.Targets.SageMaker;
 
-/// <summary>How often the target polls. Defaults follow the Python SDK (log tail) and waiters-2.json (plain waits); tests shorten them.</summary>
+/// <summary>How often the target polls and how long one attempt may take. Defaults follow the Python SDK (log tail), waiters-2.json (plain waits) and botocore (timeouts); tests shorten them.</summary>
 public sealed record SageMakerTimings
 {
     /// <summary>Pause between log reads while a training job runs.</summary>
@@ -18,6 +18,12 @@ public sealed record SageMakerTimings
     public TimeSpan EndpointDeletedDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     public int EndpointDeletedMaxAttempts { get; init; } = 60;
+
+    /// <summary>How long one attempt of a SageMaker or CloudWatch Logs call may take (botocore's 60 s read timeout); a timed-out attempt is retried.</summary>
+    public TimeSpan ControlPlaneAttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The container must answer InvokeEndpoint within 60 s; the docs advise a client timeout a little above it.</summary>
+    public TimeSpan RuntimeAttemptTimeout { get; init; } = TimeSpan.FromSeconds(70);
 
     /// <summary>Tests use this to make every wait fast.</summary>
     public static SageMakerTimings Fast { get; } = new()

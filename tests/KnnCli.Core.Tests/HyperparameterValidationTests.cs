@@ -23,6 +23,28 @@ public sealed class HyperparameterValidationTests
         Assert.Null(hp.IvfNlists);
     }
 
+    [Fact]
+    public void Every_hyperparameter_given_is_in_the_map_a_training_job_sends()
+    {
+        var given = Base(("_faiss_index_nprobe", "10"), ("_seed", "7"), ("mini_batch_size", "5000"), ("index_type", "faiss.Flat"), ("epochs", "1"), ("feature_dim", " 4 "));
+        var map = KnnHyperparameters.Parse(given).ToStringMap();
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["k"] = "5", ["sample_size"] = "100", ["predictor_type"] = "classifier", ["feature_dim"] = "4", ["_faiss_index_nprobe"] = "10",
+            ["_seed"] = "7", ["mini_batch_size"] = "5000", ["index_type"] = "faiss.Flat", ["epochs"] = "1",
+        }, map);
+    }
+
+    [Fact]
+    public void Values_set_in_code_are_sent_when_they_differ_from_the_containers_defaults()
+    {
+        var hp = KnnHyperparameters.Parse(Base()) with { IvfNprobe = 12, Seed = 3 };
+        var map = hp.ToStringMap();
+        Assert.Equal("12", map["_faiss_index_nprobe"]);
+        Assert.Equal("3", map["_seed"]);
+        Assert.DoesNotContain("mini_batch_size", map.Keys);
+    }
+
     [Theory]
     [InlineData("k", "0", "Invalid value '0' for hyperparameter 'k': must be a positive integer.")]
     [InlineData("k", "two", "Invalid value 'two' for hyperparameter 'k': must be a positive integer.")]

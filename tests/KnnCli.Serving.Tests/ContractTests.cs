@@ -1,28 +1,34 @@
+using System.Buffers;
 using System.Net;
+using System.Text;
+using KnnCli.Core.Formats;
 
 namespace KnnCli.Serving.Tests;
 
 /// <summary>SageMaker's k-NN inference contract over real HTTP: every request type with every response type.</summary>
 public sealed class ContractTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    public static TheoryData<string, string, string?, string, string> EveryContentTypeAndAccept()
+    public static TheoryData<string, byte[], string?, string, byte[]> EveryContentTypeAndAccept()
     {
-        var requests = new (string ContentType, string Body)[]
+        var requests = new (string ContentType, byte[] Body)[]
         {
-            ("text/csv", TestModel.CsvBody),
-            ("application/json", TestModel.JsonBody),
-            ("application/jsonlines", TestModel.JsonLinesBody),
+            ("text/csv", Encoding.UTF8.GetBytes(TestModel.CsvBody)),
+            ("application/json", Encoding.UTF8.GetBytes(TestModel.JsonBody)),
+            ("application/jsonlines", Encoding.UTF8.GetBytes(TestModel.JsonLinesBody)),
+            ("application/x-recordio-protobuf", TestModel.RecordIoBody()),
         };
-        var accepts = new (string? Accept, string ResponseType, string Body)[]
+        var accepts = new (string? Accept, string ResponseType, byte[] Body)[]
         {
-            (null, "application/json", TestModel.JsonResponse),
-            ("*/*", "application/json", TestModel.JsonResponse),
-            ("application/json", "application/json", TestModel.JsonResponse),
-            ("application/json; verbose=true", "application/json", TestModel.VerboseJsonResponse),
-            ("application/jsonlines", "application/jsonlines", TestModel.JsonLinesResponse),
-            ("application/jsonlines;verbose=true", "application/jsonlines", TestModel.VerboseJsonLinesResponse),
+            (null, "application/json", Encoding.UTF8.GetBytes(TestModel.JsonResponse)),
+            ("*/*", "application/json", Encoding.UTF8.GetBytes(TestModel.JsonResponse)),
+            ("application/json", "application/json", Encoding.UTF8.GetBytes(TestModel.JsonResponse)),
+            ("application/json; verbose=true", "application/json", Encoding.UTF8.GetBytes(TestModel.VerboseJsonResponse)),
+            ("application/jsonlines", "application/jsonlines", Encoding.UTF8.GetBytes(TestModel.JsonLinesResponse)),
+            ("application/jsonlines;verbose=true", "application/jsonlines", Encoding.UTF8.GetBytes(TestModel.VerboseJsonLinesResponse)),
+            ("application/x-recordio-protobuf", "application/x-recordio-protobuf", TestModel.RecordIoResponse(verbose: false)),
+            ("application/x-recordio-protobuf; verbose=true", "application/x-recordio-protobuf", TestModel.RecordIoResponse(verbose: true)),
         };
-        var data = new TheoryData<string, string, string?, string, string>();
+        var data = new TheoryData<string, byte[], string?, string, byte[]>();
         foreach (var (contentType, body) in requests)
             foreach (var (accept, responseType, expected) in accepts)
                 data.Add(contentType, body, accept, responseType, expected);
@@ -31,13 +37,67 @@ public sealed class ContractTests(ServerFixture fixture) : IClassFixture<ServerF
 
     [Theory]
     [MemberData(nameof(EveryContentTypeAndAccept))]
-    public async Task Every_request_type_answers_every_accept(string contentType, string body, string? accept, string responseType, string expected)
+    public async Task Every_request_type_answers_every_accept(string contentType, byte[] body, string? accept, string responseType, byte[] expected)
     {
         using var response = await fixture.InvokeAsync(body, contentType, accept);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(responseType, response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+        var answer = await response.Content.ReadAsByteArrayAsync();
+        if (responseType == "application/x-recordio-protobuf") Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(answer));
+        else Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(answer));
+    }
+
+    [Fact]
+    public async Task A_verbose_recordio_response_carries_each_rows_neighbour_labels_and_distances()
+    {
+        using var response = await fixture.InvokeAsync(TestModel.RecordIoBody(), "application/x-recordio-protobuf", "application/x-recordio-protobuf; verbose=true");
+
+        var records = RecordProtobuf.ParseAll(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(2, records.Count);
+        Assert.Empty(records[0].Features);
+        Assert.Equal([1f], records[0].Label["predicted_label"].Values);
+        Assert.Equal([0f, 1f, 4f], records[0].Label["distances"].Values);
+        Assert.Equal([0f, 1f, 1f], records[0].Label["labels"].Values);
+        Assert.Equal([2f], records[1].Label["predicted_label"].Values);
+        Assert.Equal([0f, 79f, 84f], records[1].Label["distances"].Values);
+        Assert.Equal([2f, 2f, 1f], records[1].Label["labels"].Values);
+    }
+
+    [Fact]
+    public async Task A_sparse_recordio_row_is_read_as_its_dense_vector()
+    {
+        // [5,5,5,5] as keys 0..3 with shape [4]; [0,0,0,0] as no keys at all.
+        var body = new ArrayBufferWriter<byte>();
+        RecordProtobuf.WriteFramed(body, new ProtobufRecord(new Dictionary<string, Float32Tensor> { ["values"] = new([5f, 5f, 5f, 5f], [3, 2, 1, 0], [4]) }, new Dictionary<string, Float32Tensor>()));
+        RecordProtobuf.WriteFramed(body, new ProtobufRecord(new Dictionary<string, Float32Tensor> { ["values"] = new([], [], [4]) }, new Dictionary<string, Float32Tensor>()));
+
+        using var response = await fixture.InvokeAsync(body.WrittenSpan.ToArray(), "application/x-recordio-protobuf", "application/json");
+
+        Assert.Equal("""{"predictions":[{"predicted_label":2.0},{"predicted_label":1.0}]}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("not recordio at all", "expected the magic number")]
+    [InlineData("", "holds no rows")]
+    public async Task A_bad_recordio_body_is_a_400_with_the_reason(string body, string reason)
+    {
+        using var response = await fixture.InvokeAsync(body, "application/x-recordio-protobuf");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_recordio_row_with_the_wrong_feature_count_is_a_400()
+    {
+        var body = new ArrayBufferWriter<byte>();
+        RecordProtobuf.WriteFramedDense(body, [1f, 2f, 3f], label: null);
+
+        using var response = await fixture.InvokeAsync(body.WrittenSpan.ToArray(), "application/x-recordio-protobuf", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("RecordIO record 1's features has 3 values; 4 were expected.", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -97,7 +157,7 @@ public sealed class ContractTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task Accept_takes_the_highest_quality_supported_type()
     {
-        using var response = await fixture.InvokeAsync(TestModel.CsvBody, "text/csv", "application/x-recordio-protobuf, application/json;q=0.5, application/jsonlines;q=0.9");
+        using var response = await fixture.InvokeAsync(TestModel.CsvBody, "text/csv", "text/html, application/json;q=0.5, application/jsonlines;q=0.9");
 
         Assert.Equal("application/jsonlines", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(TestModel.JsonLinesResponse, await response.Content.ReadAsStringAsync());

@@ -1,3 +1,5 @@
+using System.Buffers;
+using KnnCli.Core.Formats;
 using KnnCli.Engine;
 using KnnCli.Engine.Training;
 
@@ -38,4 +40,22 @@ internal static class TestModel
     public const string VerboseJsonLinesResponse =
         "{\"predicted_label\":1.0,\"distances\":[0.0,1.0,4.0],\"labels\":[0.0,1.0,1.0]}\n" +
         "{\"predicted_label\":2.0,\"distances\":[0.0,79.0,84.0],\"labels\":[2.0,2.0,1.0]}\n";
+
+    /// <summary>The two rows of <see cref="CsvBody"/> as RecordIO-protobuf (the SDK's RecordSerializer layout, no label).</summary>
+    public static byte[] RecordIoBody()
+    {
+        var body = new ArrayBufferWriter<byte>();
+        RecordProtobuf.WriteFramedDense(body, [0f, 0f, 0f, 0f], label: null);
+        RecordProtobuf.WriteFramedDense(body, [5f, 5f, 5f, 5f], label: null);
+        return body.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The answers above as RecordIO-protobuf records (label["predicted_label"], verbose adds distances and labels).</summary>
+    public static byte[] RecordIoResponse(bool verbose)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        RecordProtobuf.WriteFramedPrediction(body, 1f, [0f, 1f, 4f], [0f, 1f, 1f], verbose);
+        RecordProtobuf.WriteFramedPrediction(body, 2f, [0f, 79f, 84f], [2f, 2f, 1f], verbose);
+        return body.WrittenSpan.ToArray();
+    }
 }

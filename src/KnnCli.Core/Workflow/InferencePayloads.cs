@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnnCli.Core.Errors;
+using KnnCli.Core.Formats;
 
 namespace KnnCli.Core.Workflow;
 
@@ -26,12 +28,19 @@ public static class InferencePayloads
     public const string Csv = "text/csv";
     public const string Json = "application/json";
     public const string JsonLines = "application/jsonlines";
+    public const string RecordIo = "application/x-recordio-protobuf";
 
     /// <summary>A request body for rows [start, start+count) in the given content type.</summary>
     public static byte[] Serialize(IReadOnlyList<float[]> rows, int start, int count, string contentType)
     {
-        var text = new StringBuilder(count * 32);
         var mediaType = MediaType(contentType);
+        if (mediaType == RecordIo)
+        {
+            var records = new ArrayBufferWriter<byte>(count * (32 + rows[start].Length * 4));
+            for (var i = start; i < start + count; i++) RecordProtobuf.WriteFramedDense(records, rows[i], label: null);
+            return records.WrittenSpan.ToArray();
+        }
+        var text = new StringBuilder(count * 32);
         if (mediaType == Json) text.Append("{\"instances\":[");
         for (var i = start; i < start + count; i++)
         {
@@ -41,25 +50,28 @@ public static class InferencePayloads
                 case Csv: text.Append(features).Append('\n'); break;
                 case Json: text.Append(i > start ? "," : "").Append("{\"features\":[").Append(features).Append("]}"); break;
                 case JsonLines: text.Append("{\"features\":[").Append(features).Append("]}\n"); break;
-                default: throw new InputException($"--content-type {contentType} is not supported: use {Csv}, {Json} or {JsonLines}.");
+                default: throw new InputException($"--content-type {contentType} is not supported: use {Csv}, {Json}, {JsonLines} or {RecordIo}.");
             }
         }
         if (mediaType == Json) text.Append("]}");
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    /// <summary>Parses a JSON or JSON Lines response; it must hold exactly <paramref name="expected"/> predictions.</summary>
+    /// <summary>Parses a JSON, JSON Lines or RecordIO-protobuf response; it must hold exactly <paramref name="expected"/> predictions.</summary>
     public static EndpointPrediction[] Parse(byte[] body, string contentType, int expected)
     {
         EndpointPrediction[] predictions;
         try
         {
-            predictions = MediaType(contentType) == JsonLines
-                ? Encoding.UTF8.GetString(body).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(line => JsonSerializer.Deserialize(line, PayloadJsonContext.Default.EndpointPrediction)!).ToArray()
-                : JsonSerializer.Deserialize(body, PayloadJsonContext.Default.EndpointPredictions)?.Predictions ?? [];
+            predictions = MediaType(contentType) switch
+            {
+                JsonLines => Encoding.UTF8.GetString(body).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(line => JsonSerializer.Deserialize(line, PayloadJsonContext.Default.EndpointPrediction)!).ToArray(),
+                RecordIo => RecordProtobuf.ParseAll(body).Select(FromRecord).ToArray(),
+                _ => JsonSerializer.Deserialize(body, PayloadJsonContext.Default.EndpointPredictions)?.Predictions ?? [],
+            };
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidDataException)
         {
             throw new RemoteFailureException($"The endpoint's response is not valid {contentType} ({e.Message}).", e);
         }
@@ -67,6 +79,26 @@ public static class InferencePayloads
             throw new RemoteFailureException($"The endpoint returned {predictions.Length} predictions for {expected} rows.");
         return predictions;
     }
+
+    /// <summary>A response record: label["predicted_label"] = [x], and in verbose mode label["labels"] and label["distances"].</summary>
+    private static EndpointPrediction FromRecord(ProtobufRecord record)
+    {
+        if (!record.Label.TryGetValue(RecordProtobuf.PredictionKeys.PredictedLabel, out var predicted) || predicted.Values.Length != 1)
+            throw new InvalidDataException("a record has no label[\"predicted_label\"] of one value");
+        return new EndpointPrediction
+        {
+            PredictedLabel = AsJsonReadsIt(predicted.Values[0]),
+            Labels = record.Label.TryGetValue(RecordProtobuf.PredictionKeys.Labels, out var labels) ? [.. labels.Values.Select(AsJsonReadsIt)] : null,
+            Distances = record.Label.TryGetValue(RecordProtobuf.PredictionKeys.Distances, out var distances) ? [.. distances.Values.Select(AsJsonReadsIt)] : null,
+        };
+    }
+
+    /// <summary>
+    /// A float32 as the double a JSON response gives for it (its shortest text, read back), so every response
+    /// type yields the same numbers: 0.1f is 0.1 here, not 0.10000000149011612.
+    /// </summary>
+    private static double AsJsonReadsIt(float value) =>
+        double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     /// <summary>The media type without parameters, lower case ("application/json; verbose=true" → "application/json").</summary>
     public static string MediaType(string contentType) => contentType.Split(';')[0].Trim().ToLowerInvariant();

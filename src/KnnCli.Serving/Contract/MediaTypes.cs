@@ -1,14 +1,22 @@
 using System.Globalization;
+using KnnCli.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 
 namespace KnnCli.Serving.Contract;
 
-internal enum RequestFormat { Csv, Json, JsonLines }
+internal enum RequestFormat { Csv, Json, JsonLines, RecordIo }
 
-/// <summary>What the Accept header asked for: JSON or JSON Lines, with or without neighbours (verbose).</summary>
-internal readonly record struct ResponseFormat(bool JsonLines, bool Verbose)
+internal enum ResponseKind { Json, JsonLines, RecordIo }
+
+/// <summary>What the Accept header asked for: JSON, JSON Lines or RecordIO-protobuf, with or without neighbours (verbose).</summary>
+internal readonly record struct ResponseFormat(ResponseKind Kind, bool Verbose)
 {
-    public string ContentType => JsonLines ? MediaTypes.JsonLines : MediaTypes.Json;
+    public string ContentType => Kind switch
+    {
+        ResponseKind.JsonLines => MediaTypes.JsonLines,
+        ResponseKind.RecordIo => MediaTypes.RecordIo,
+        _ => MediaTypes.Json,
+    };
 }
 
 /// <summary>
@@ -17,26 +25,26 @@ internal readonly record struct ResponseFormat(bool JsonLines, bool Verbose)
 /// </summary>
 internal static class MediaTypes
 {
-    public const string Csv = "text/csv";
-    public const string Json = "application/json";
-    public const string JsonLines = "application/jsonlines";
-    private const string RecordIo = "application/x-recordio-protobuf";
+    public const string Csv = InferencePayloads.Csv;
+    public const string Json = InferencePayloads.Json;
+    public const string JsonLines = InferencePayloads.JsonLines;
+    public const string RecordIo = InferencePayloads.RecordIo;
+    private const string Supported = $"{Csv}, {Json}, {JsonLines} or {RecordIo}";
 
     /// <returns>The request format; <paramref name="labelColumns"/> is CSV's label_size (leading columns to skip).</returns>
     public static RequestFormat ParseContentType(string? header, out int labelColumns)
     {
         labelColumns = 0;
         if (string.IsNullOrWhiteSpace(header))
-            throw new InvalidRequestException(StatusCodes.Status415UnsupportedMediaType, $"A Content-Type is required: {Csv}, {Json} or {JsonLines}.");
+            throw new InvalidRequestException(StatusCodes.Status415UnsupportedMediaType, $"A Content-Type is required: {Supported}.");
         var mediaType = Split(header, out var parameters);
         RequestFormat format;
         if (mediaType.Equals(Csv, StringComparison.OrdinalIgnoreCase)) format = RequestFormat.Csv;
         else if (mediaType.Equals(Json, StringComparison.OrdinalIgnoreCase)) format = RequestFormat.Json;
         else if (mediaType.Equals(JsonLines, StringComparison.OrdinalIgnoreCase)) format = RequestFormat.JsonLines;
-        else if (mediaType.Equals(RecordIo, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidRequestException(StatusCodes.Status415UnsupportedMediaType, $"Content-Type {RecordIo} is not supported by this server: send {Csv}, {Json} or {JsonLines}.");
+        else if (mediaType.Equals(RecordIo, StringComparison.OrdinalIgnoreCase)) format = RequestFormat.RecordIo;
         else
-            throw new InvalidRequestException(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{Printable(header)}' is not supported: send {Csv}, {Json} or {JsonLines}.");
+            throw new InvalidRequestException(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{Printable(header)}' is not supported: send {Supported}.");
 
         if (TryGetParameter(parameters, "charset", out var charset) && !IsUtf8Compatible(charset))
             throw new InvalidRequestException(StatusCodes.Status415UnsupportedMediaType, $"charset '{Printable(charset)}' is not supported: send UTF-8.");
@@ -52,26 +60,27 @@ internal static class MediaTypes
     /// </summary>
     public static ResponseFormat ParseAccept(string? header)
     {
-        if (string.IsNullOrWhiteSpace(header)) return new ResponseFormat(JsonLines: false, Verbose: false);
+        if (string.IsNullOrWhiteSpace(header)) return new ResponseFormat(ResponseKind.Json, Verbose: false);
         ResponseFormat? best = null;
         var bestQuality = 0.0;
         var text = header.AsSpan();
         foreach (var range in text.Split(','))
         {
             var mediaType = Split(text[range], out var parameters);
-            bool jsonLines;
-            if (mediaType.Equals(JsonLines, StringComparison.OrdinalIgnoreCase)) jsonLines = true;
-            else if (mediaType.Equals(Json, StringComparison.OrdinalIgnoreCase) || mediaType is "*/*" || mediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)) jsonLines = false;
+            ResponseKind kind;
+            if (mediaType.Equals(JsonLines, StringComparison.OrdinalIgnoreCase)) kind = ResponseKind.JsonLines;
+            else if (mediaType.Equals(RecordIo, StringComparison.OrdinalIgnoreCase)) kind = ResponseKind.RecordIo;
+            else if (mediaType.Equals(Json, StringComparison.OrdinalIgnoreCase) || mediaType is "*/*" || mediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)) kind = ResponseKind.Json;
             else continue;
             var quality = 1.0;
             if (TryGetParameter(parameters, "q", out var q) && !double.TryParse(q, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out quality)) continue;
             if (quality <= bestQuality) continue;
             var verbose = TryGetParameter(parameters, "verbose", out var v) && v.Equals("true", StringComparison.OrdinalIgnoreCase);
-            best = new ResponseFormat(jsonLines, verbose);
+            best = new ResponseFormat(kind, verbose);
             bestQuality = quality;
         }
         return best ?? throw new InvalidRequestException(StatusCodes.Status406NotAcceptable,
-            $"Accept '{Printable(header)}' is not supported: ask for {Json} or {JsonLines} (optionally with '; verbose=true').");
+            $"Accept '{Printable(header)}' is not supported: ask for {Json}, {JsonLines} or {RecordIo} (optionally with '; verbose=true').");
     }
 
     private static ReadOnlySpan<char> Split(ReadOnlySpan<char> value, out ReadOnlySpan<char> parameters)

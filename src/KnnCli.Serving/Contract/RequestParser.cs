@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using KnnCli.Core.Formats;
 
 namespace KnnCli.Serving.Contract;
 
 /// <summary>
-/// Parses an /invocations body (UTF-8 bytes) into row-major float features, straight from the bytes: CSV with
-/// span parsing, JSON and JSON Lines with <see cref="Utf8JsonReader"/>. Every row must have exactly the model's
+/// Parses an /invocations body into row-major float features, straight from the bytes: CSV with span parsing,
+/// JSON and JSON Lines with <see cref="Utf8JsonReader"/>, RecordIO-protobuf with <see cref="RecordProtobuf"/>. Every row must have exactly the model's
 /// feature count of finite numbers; anything else is a 400 with a one-line reason naming the row.
 /// </summary>
 internal static class RequestParser
@@ -21,11 +22,12 @@ internal static class RequestParser
     /// <returns>The number of rows appended to <paramref name="rows"/>.</returns>
     public static int Parse(ReadOnlySpan<byte> body, RequestFormat format, int labelColumns, int featureCount, PooledBuffer<float> rows)
     {
-        if (body.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
+        if (format != RequestFormat.RecordIo && body.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
         var rowCount = format switch
         {
             RequestFormat.Csv => ParseCsv(body, labelColumns, featureCount, rows),
             RequestFormat.Json => ParseJson(body, featureCount, rows),
+            RequestFormat.RecordIo => ParseRecordIo(body, featureCount, rows),
             _ => ParseJsonLines(body, featureCount, rows),
         };
         return rowCount > 0 ? rowCount : throw InvalidRequestException.BadRequest("The request holds no rows.");
@@ -56,6 +58,36 @@ internal static class RequestParser
                 throw InvalidRequestException.BadRequest($"CSV row {rowCount} has {features} features; the model expects {featureCount}.");
         }
         return rowCount;
+    }
+
+    /// <summary>RecordIO frames of Records whose features["values"] is the row (dense, or sparse with keys).</summary>
+    private static int ParseRecordIo(ReadOnlySpan<byte> body, int featureCount, PooledBuffer<float> rows)
+    {
+        try
+        {
+            var rowCount = 0;
+            long offset = 0;
+            while (true)
+            {
+                var at = offset;
+                if (!RecordIo.TryRead(ref body, ref offset, out var payload)) return rowCount;
+                rowCount++;
+                var record = RecordProtobuf.Parse(payload, at);
+                if (!record.Features.TryGetValue(RecordProtobuf.ValuesKey, out var tensor))
+                    throw InvalidRequestException.BadRequest($"RecordIO record {rowCount} has no features[\"values\"] tensor.");
+                var features = tensor.ToDense(featureCount, $"RecordIO record {rowCount}'s features");
+                for (var i = 0; i < features.Length; i++)
+                {
+                    if (!float.IsFinite(features[i]))
+                        throw InvalidRequestException.BadRequest($"RecordIO record {rowCount}, feature {i + 1} is not a finite number.");
+                }
+                rows.Append(features);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw InvalidRequestException.BadRequest(OneLine(e.Message));
+        }
     }
 
     private static int ParseJson(ReadOnlySpan<byte> body, int featureCount, PooledBuffer<float> rows)

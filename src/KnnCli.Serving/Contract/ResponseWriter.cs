@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using KnnCli.Core.Formats;
 
 namespace KnnCli.Serving.Contract;
 
 /// <summary>
-/// Writes predictions as SageMaker's k-NN container does: {"predictions":[{"predicted_label":1.0}]} or one
-/// {"predicted_label":1.0} per line; verbose adds "distances" and "labels" (k each, nearest first).
+/// Writes predictions as SageMaker's k-NN container does: {"predictions":[{"predicted_label":1.0}]}, one
+/// {"predicted_label":1.0} per line, or one RecordIO-protobuf Record per row with label["predicted_label"];
+/// verbose adds "distances" and "labels" (k each, nearest first).
 /// Labels and distances are float32 and always carry a decimal point or exponent (1.0, never 1).
 /// </summary>
 internal static class ResponseWriter
@@ -22,15 +24,25 @@ internal static class ResponseWriter
     public static void Write(Utf8JsonWriter json, IBufferWriter<byte> output, ResponseFormat format,
         ReadOnlySpan<float> predictions, ReadOnlySpan<float> distances, ReadOnlySpan<float> labels, int k)
     {
+        if (format.Kind == ResponseKind.RecordIo)
+        {
+            for (var row = 0; row < predictions.Length; row++)
+            {
+                RecordProtobuf.WriteFramedPrediction(output, predictions[row],
+                    format.Verbose ? distances.Slice(row * k, k) : default, format.Verbose ? labels.Slice(row * k, k) : default, format.Verbose);
+            }
+            return;
+        }
+        var jsonLines = format.Kind == ResponseKind.JsonLines;
         json.Reset(output);
-        if (!format.JsonLines)
+        if (!jsonLines)
         {
             json.WriteStartObject();
             json.WriteStartArray(PredictionsName);
         }
         for (var row = 0; row < predictions.Length; row++)
         {
-            if (format.JsonLines && row > 0)
+            if (jsonLines && row > 0)
             {
                 // Each line is its own JSON document: reset the writer so it writes no separating comma.
                 json.Flush();
@@ -47,13 +59,13 @@ internal static class ResponseWriter
             }
             json.WriteEndObject();
         }
-        if (!format.JsonLines)
+        if (!jsonLines)
         {
             json.WriteEndArray();
             json.WriteEndObject();
         }
         json.Flush();
-        if (format.JsonLines) output.Write("\n"u8);
+        if (jsonLines) output.Write("\n"u8);
     }
 
     private static void WriteFloatArray(Utf8JsonWriter json, JsonEncodedText name, ReadOnlySpan<float> values)

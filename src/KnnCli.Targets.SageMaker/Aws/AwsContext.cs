@@ -4,6 +4,7 @@ using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using KnnCli.Core.Errors;
 using KnnCli.Core.Settings;
+using KnnCli.Targets.SageMaker.Http;
 
 namespace KnnCli.Targets.SageMaker.Aws;
 
@@ -59,6 +60,19 @@ public sealed class AwsContext
     /// <summary>Where a service answers: the override, else https://&lt;prefix&gt;.&lt;region&gt;.&lt;partition domain&gt;/.</summary>
     public Uri Endpoint(AwsService service) =>
         EndpointOverride(service) ?? new Uri($"https://{service.EndpointPrefix}.{Region.SystemName}.{Region.PartitionDnsSuffix}/");
+
+    /// <summary>The retry settings: AWS_RETRY_MODE and AWS_MAX_ATTEMPTS, else the profile's retry_mode and max_attempts.</summary>
+    public RetryOptions Retry(RetryOptions defaults)
+    {
+        var found = ProfileStore(_environment).TryGetProfile(_profile ?? "default", out var profile) ? profile : null;
+        RetryMode? profileMode = found?.RetryMode switch
+        {
+            RequestRetryMode.Standard => RetryMode.Standard,
+            RequestRetryMode.Adaptive => RetryMode.Adaptive,
+            _ => null,
+        };
+        return defaults.Configure(_environment("AWS_RETRY_MODE"), _environment("AWS_MAX_ATTEMPTS"), profileMode, found?.MaxAttempts);
+    }
 
     private AWSCredentials ResolveCredentials()
     {

@@ -75,9 +75,9 @@ internal static class AwsResponses
         {
             throw new RemoteFailureException($"{service.DisplayName} {operation}: could not reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {e.Message}", e);
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException e)
         {
-            throw new RemoteFailureException($"{service.DisplayName} {operation}: no answer from {request.RequestUri?.GetLeftPart(UriPartial.Authority)} within {http.Timeout.TotalSeconds:0} s.", e);
+            throw new RemoteFailureException($"{service.DisplayName} {operation}: {request.RequestUri?.GetLeftPart(UriPartial.Authority)} gave {e.Message}.", e);
         }
 
         if (response.IsSuccessStatusCode) return response;

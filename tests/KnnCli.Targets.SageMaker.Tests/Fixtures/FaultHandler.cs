@@ -25,8 +25,22 @@ public sealed class FaultInjector(Func<HttpRequestMessage, int, HttpResponseMess
 /// <summary>Sits under the signer and lets the injector answer a request before it reaches the real server.</summary>
 public sealed class FaultHandler(FaultInjector injector, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        injector.Answer(request) is { } answer ? Task.FromResult(answer) : base.SendAsync(request, cancellationToken);
+    private const string DelayHeader = "X-Test-Fault-Delay-Ms";
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var answer = injector.Answer(request);
+        if (answer is null) return await base.SendAsync(request, cancellationToken);
+        if (!answer.Headers.TryGetValues(DelayHeader, out var delay)) return answer;
+        // A slow answer: the real server's, after the delay (or nothing, when the caller gives up first).
+        answer.Dispose();
+        await Task.Delay(int.Parse(delay.Single(), System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The real answer, but only after <paramref name="delay"/>.</summary>
+    public static HttpResponseMessage Slow(TimeSpan delay) =>
+        new(HttpStatusCode.OK) { Headers = { { DelayHeader, ((int)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } } };
 
     public static string Operation(HttpRequestMessage request) =>
         request.Headers.TryGetValues("X-Amz-Target", out var target) ? target.Single() : request.RequestUri!.AbsolutePath;

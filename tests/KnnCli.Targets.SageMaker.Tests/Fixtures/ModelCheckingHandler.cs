@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace KnnCli.Targets.SageMaker.Tests.Fixtures;
 
 /// <summary>Checks every AWS JSON 1.1 request that passes against the official model of its service, then sends it on.</summary>
-public sealed class ModelCheckingHandler(ConcurrentBag<string> violations, ConcurrentBag<string> operations, HttpMessageHandler inner) : DelegatingHandler(inner)
+public sealed class ModelCheckingHandler(ConcurrentBag<string> violations, ConcurrentBag<string> operations, ConcurrentQueue<(string Target, string Body)> bodies, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -18,7 +18,9 @@ public sealed class ModelCheckingHandler(ConcurrentBag<string> violations, Concu
                 _ => throw new InvalidOperationException($"Unknown target {target}"),
             };
             operations.Add(target);
-            using var body = JsonDocument.Parse(await request.Content.ReadAsByteArrayAsync(cancellationToken));
+            var bytes = await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            bodies.Enqueue((target, System.Text.Encoding.UTF8.GetString(bytes)));
+            using var body = JsonDocument.Parse(bytes);
             foreach (var error in model.ValidateInput(operation, body.RootElement)) violations.Add(error);
         }
         return await base.SendAsync(request, cancellationToken);
@@ -32,9 +34,16 @@ public sealed class CheckedTransport
 
     public ConcurrentBag<string> Operations { get; } = [];
 
+    /// <summary>Every JSON request body sent, in order, by X-Amz-Target.</summary>
+    public ConcurrentQueue<(string Target, string Body)> Bodies { get; } = [];
+
+    /// <summary>The last body sent for an operation (e.g. "SageMaker.CreateTrainingJob"), parsed.</summary>
+    public JsonElement LastBody(string target) =>
+        JsonDocument.Parse(Bodies.Last(b => b.Target == target).Body).RootElement;
+
     public HttpMessageHandler Create(Func<HttpMessageHandler, HttpMessageHandler>? faults = null)
     {
         HttpMessageHandler sockets = new SocketsHttpHandler { AllowAutoRedirect = false };
-        return new ModelCheckingHandler(Violations, Operations, faults is null ? sockets : faults(sockets));
+        return new ModelCheckingHandler(Violations, Operations, Bodies, faults is null ? sockets : faults(sockets));
     }
 }
