@@ -10,18 +10,13 @@ namespace KnnCli.Tests;
 public sealed class MultiInstanceTrainingTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("knn-shards-").FullName;
-    private readonly StringWriter _output = new();
-    private readonly StringWriter _error = new();
+    private readonly InProcessKnn _knn;
+
+    public MultiInstanceTrainingTests() => _knn = new InProcessKnn(_directory, new Dictionary<string, string>());
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private async Task<int> KnnAsync(params string[] args)
-    {
-        _output.GetStringBuilder().Clear();
-        _error.GetStringBuilder().Clear();
-        var services = new KnnServices { Output = _output, Error = _error, WorkingDirectory = _directory, Environment = _ => null, Interactive = false };
-        return await KnnApp.RunAsync(args, services);
-    }
+    private Task<int> KnnAsync(params string[] args) => _knn.RunAsync(args);
 
     private FolderStore Store => new(Path.Combine(_directory, ".knn", "store"));
 
@@ -52,8 +47,8 @@ public sealed class MultiInstanceTrainingTests : IDisposable
 
         Assert.Equal(0, await KnnAsync("train", "--train", "s3://knn-local/shards/", "--instance-count", "2", "--sample-size", "101"));
         var labels = await ModelLabelsAsync();
-        Assert.Contains("[algo-1] Using per-worker sample size = 51 (number of workers = 2).", _error.ToString());
-        Assert.Contains("[algo-2] Using per-worker sample size = 50 (number of workers = 2).", _error.ToString());
+        Assert.Contains("[algo-1] Using per-worker sample size = 51 (number of workers = 2).", _knn.Error);
+        Assert.Contains("[algo-2] Using per-worker sample size = 50 (number of workers = 2).", _knn.Error);
         Assert.Equal(101, labels.Length);
         Assert.Equal(51, labels.Count(l => l == 0));
         Assert.Equal(50, labels.Count(l => l == 1));
@@ -71,7 +66,7 @@ public sealed class MultiInstanceTrainingTests : IDisposable
         var train = WriteCsv("train.csv", 3001, i => $"{i % 3},{i % 11}.5,{i % 7}");
 
         Assert.Equal(0, await KnnAsync("upload", "--train", train, "--shards", "3", "--json"));
-        var upload = JsonDocument.Parse(_output.ToString()).RootElement;
+        var upload = JsonDocument.Parse(_knn.Output).RootElement;
         Assert.Equal("s3://knn-local/knn/input/train/", upload.GetProperty("train_uri").GetString());
         Assert.Equal(3, upload.GetProperty("train_shards").GetInt32());
         var parts = await Store.ListAsync(StoreUri.Parse("s3://knn-local/knn/input/train/"), CancellationToken.None);
@@ -86,10 +81,10 @@ public sealed class MultiInstanceTrainingTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_directory, ".knn", "scratch")) && Directory.EnumerateFileSystemEntries(Path.Combine(_directory, ".knn", "scratch")).Any());
 
         Assert.Equal(0, await KnnAsync("train", "--instance-count", "3", "--sample-size", "300"));
-        Assert.Contains("[algo-3] Using per-worker sample size = 100 (number of workers = 3).", _error.ToString());
+        Assert.Contains("[algo-3] Using per-worker sample size = 100 (number of workers = 3).", _knn.Error);
 
         Assert.Equal(2, await KnnAsync("train", "--instance-count", "4"));
-        Assert.Contains("knn upload --shards 4", _error.ToString());
+        Assert.Contains("knn upload --shards 4", _knn.Error);
 
         // Fewer shards now: the earlier upload's extra part must not linger and be trained on.
         Assert.Equal(0, await KnnAsync("upload", "--train", train, "--shards", "2"));
@@ -102,7 +97,7 @@ public sealed class MultiInstanceTrainingTests : IDisposable
         var train = WriteCsv("big.csv", 400, i => $"{i % 2},{i},{i % 9}");
         Assert.Equal(0, await KnnAsync("train", "--train", train, "--instance-count", "2", "--sample-size", "100"));
         Assert.Equal(2, (await Store.ListAsync(StoreUri.Parse("s3://knn-local/knn/input/big/"), CancellationToken.None)).Count);
-        Assert.Contains("[algo-2] Using per-worker sample size = 50 (number of workers = 2).", _error.ToString());
+        Assert.Contains("[algo-2] Using per-worker sample size = 50 (number of workers = 2).", _knn.Error);
     }
 
     [Fact]
@@ -110,6 +105,6 @@ public sealed class MultiInstanceTrainingTests : IDisposable
     {
         var train = WriteCsv("tiny.csv", 2, i => $"{i},1,2");
         Assert.Equal(2, await KnnAsync("upload", "--train", train, "--shards", "3"));
-        Assert.Contains("--shards 2 or fewer", _error.ToString());
+        Assert.Contains("--shards 2 or fewer", _knn.Error);
     }
 }

@@ -10,23 +10,24 @@ public sealed class SageMakerScaleTests(MotoServer moto) : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("knn-scale-sagemaker-").FullName;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-    private readonly StringWriter _output = new();
-    private readonly StringWriter _error = new();
+    private InProcessKnn? _knn;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private async Task<int> KnnAsync(params string[] args)
+    private string Output => _knn!.Output;
+
+    private string Error => _knn!.Error;
+
+    private Task<int> KnnAsync(params string[] args)
     {
-        _output.GetStringBuilder().Clear();
-        _error.GetStringBuilder().Clear();
         var environment = moto.Environment.ToDictionary(e => e.Key, e => e.Value);
         environment["KNN_TARGET"] = "sagemaker";
         environment["KNN_ROLE"] = MotoServer.RoleArn;
         environment["KNN_PREFIX"] = $"knn-{_run}";
         environment["AWS_CONFIG_FILE"] = Path.Combine(_directory, "no-config");
         environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_directory, "no-credentials");
-        var services = new KnnServices { Output = _output, Error = _error, WorkingDirectory = _directory, Environment = environment.GetValueOrDefault, Interactive = false };
-        return await KnnApp.RunAsync(args, services);
+        _knn ??= new InProcessKnn(_directory, environment);
+        return _knn.RunAsync(args);
     }
 
     private string WriteCsv(string name, int rows)
@@ -42,14 +43,14 @@ public sealed class SageMakerScaleTests(MotoServer moto) : IDisposable
     public async Task Upload_shards_and_train_on_two_instances()
     {
         var train = WriteCsv("train.csv", 500);
-        Assert.True(await KnnAsync("upload", "--train", train, "--shards", "2", "--json") == 0, _error.ToString());
-        var uri = JsonDocument.Parse(_output.ToString()).RootElement.GetProperty("train_uri").GetString();
+        Assert.True(await KnnAsync("upload", "--train", train, "--shards", "2", "--json") == 0, Error);
+        var uri = JsonDocument.Parse(Output).RootElement.GetProperty("train_uri").GetString();
         Assert.Equal($"s3://sagemaker-us-east-1-{MotoServer.AccountId}/knn-{_run}/input/train/", uri);
 
-        Assert.True(await KnnAsync("train", "--instance-count", "2", "--job-name", $"knn-shards-{_run}", "--yes") == 0, _error.ToString());
-        Assert.Contains($"Training job knn-shards-{_run}: Completed", _output.ToString());
+        Assert.True(await KnnAsync("train", "--instance-count", "2", "--job-name", $"knn-shards-{_run}", "--yes") == 0, Error);
+        Assert.Contains($"Training job knn-shards-{_run}: Completed", Output);
 
         Assert.Equal(2, await KnnAsync("train", "--instance-count", "3", "--yes"));
-        Assert.Contains("knn upload --shards 3", _error.ToString());
+        Assert.Contains("knn upload --shards 3", Error);
     }
 }
