@@ -51,8 +51,8 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
             InputDataConfig =
             [
                 // Several instances each take their own shard of the train objects; every instance scores the whole test channel.
-                Channel("train", request.Train, inputMode, request.InstanceCount > 1 ? "ShardedByS3Key" : "FullyReplicated"),
-                .. request.Test is { } test ? [Channel("test", test, inputMode, "FullyReplicated")] : Array.Empty<Channel>(),
+                Channel("train", request.Train, request.ContentType, inputMode, request.InstanceCount > 1 ? "ShardedByS3Key" : "FullyReplicated"),
+                .. request.Test is { } test ? [Channel("test", test, request.ContentType, inputMode, "FullyReplicated")] : Array.Empty<Channel>(),
             ],
             OutputDataConfig = new OutputDataConfig { S3OutputPath = request.OutputPath.ToString() },
             ResourceConfig = new ResourceConfig { InstanceType = request.InstanceType, InstanceCount = request.InstanceCount, VolumeSizeInGB = VolumeSizeInGb },
@@ -61,11 +61,11 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
         };
     }
 
-    private static Channel Channel(string name, StoreUri data, string inputMode, string distribution) => new()
+    private static Channel Channel(string name, StoreUri data, string contentType, string inputMode, string distribution) => new()
     {
         ChannelName = name,
         DataSource = new DataSource { S3DataSource = new S3DataSource { S3DataType = "S3Prefix", S3Uri = data.ToString(), S3DataDistributionType = distribution } },
-        ContentType = "text/csv",
+        ContentType = contentType,
         InputMode = inputMode,
     };
 

@@ -92,6 +92,21 @@ public sealed class MultiInstanceTrainingTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordIO_shards_train_the_same_model_as_CSV_shards()
+    {
+        var train = WriteCsv("rio.csv", 900, i => $"{i % 3},{i % 11}.5,{i % 7}");
+        Assert.Equal(0, await KnnAsync("upload", "--train", train, "--shards", "2", "--format", "recordio"));
+        var parts = await Store.ListAsync(StoreUri.Parse("s3://knn-local/knn/input/rio/"), CancellationToken.None);
+        Assert.Equal(["knn/input/rio/part-00000.pbr", "knn/input/rio/part-00001.pbr"], parts.Select(p => p.Uri.Key));
+        Assert.Equal(0, await KnnAsync("train", "--instance-count", "2", "--sample-size", "200"));
+        var fromRecordIo = await ModelLabelsAsync();
+
+        Assert.Equal(0, await KnnAsync("upload", "--train", train, "--shards", "2"));
+        Assert.Equal(0, await KnnAsync("train", "--train", "s3://knn-local/knn/input/rio/part-0000", "--instance-count", "2", "--sample-size", "200"));
+        Assert.Equal(fromRecordIo, await ModelLabelsAsync());
+    }
+
+    [Fact]
     public async Task Train_with_a_local_file_and_several_instances_shards_it_itself()
     {
         var train = WriteCsv("big.csv", 400, i => $"{i % 2},{i},{i % 9}");

@@ -85,6 +85,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             ExtraHyperparameters = extra,
             Train = trainUri,
             Test = testChannel?.Uri,
+            ContentType = ChannelContentType(firstTrainObject, testChannel?.Uri),
             OutputPath = context.OutputPrefix(bucket),
             InstanceType = options.InstanceType ?? "ml.m5.large",
             InstanceCount = instanceCount,
@@ -141,11 +142,11 @@ public sealed class TrainWorkflow(WorkflowContext context)
         {
             if (StoreUri.IsStoreUri(given)) return (StoreUri.Parse(given), null);
             if (!File.Exists(given)) throw new InputException($"--{channel} {given}: no such file.");
-            return (await upload.PutAsync(target, given, bucket, shards, cancellationToken), given);
+            return (await upload.PutAsync(target, given, bucket, shards, UploadFormat.Csv, cancellationToken), given);
         }
         if (stateUri is not null) return (StoreUri.Parse(stateUri), stateFile is not null && File.Exists(stateFile) ? stateFile : null);
         if (stateFile is not null && File.Exists(stateFile))
-            return (await upload.PutAsync(target, stateFile, bucket, shards, cancellationToken), stateFile);
+            return (await upload.PutAsync(target, stateFile, bucket, shards, UploadFormat.Csv, cancellationToken), stateFile);
         return null;
     }
 
@@ -155,10 +156,20 @@ public sealed class TrainWorkflow(WorkflowContext context)
         // A dry run may name data that is not uploaded yet; a declared feature_dim then stands for the data.
         if (context.Settings.DryRun && localFile is null && declared is { } dimension) return dimension;
         await using var stream = localFile is not null ? File.OpenRead(localFile) : await target.Store.OpenReadAsync(trainUri, cancellationToken);
-        using var reader = new NumericCsvReader(stream, localFile ?? trainUri.ToString());
+        var source = localFile ?? trainUri.ToString();
+        using var reader = TrainingData.OpenReader(stream, source, TrainingData.ContentTypeOf(source));
         var batch = await reader.ReadBatchAsync(1, cancellationToken);
         if (batch.RowCount == 0) throw DataErrors.InFile(localFile ?? trainUri.ToString(), "the train channel holds no rows");
         return batch.FeatureCount;
+    }
+
+    /// <summary>One content type for both channels, as a k-NN training job takes it.</summary>
+    private static string ChannelContentType(StoreUri train, StoreUri? test)
+    {
+        var contentType = TrainingData.ContentTypeOf(train.ToString());
+        if (test is { } testUri && TrainingData.ContentTypeOf(testUri.ToString()) != contentType)
+            throw new InputException($"The train channel ({train}) and the test channel ({testUri}) have different formats; upload both with the same --format.");
+        return contentType;
     }
 
     private async Task HandleCancelAsync(ITarget target, string jobName, bool stop)
