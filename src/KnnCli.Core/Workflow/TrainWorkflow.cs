@@ -60,11 +60,14 @@ public sealed class TrainWorkflow(WorkflowContext context)
         await using var target = context.CreateTarget();
         var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
         var upload = new UploadWorkflow(context);
-        var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", cancellationToken)
+        var instanceCount = options.InstanceCount ?? 1;
+        if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
+        var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", instanceCount, cancellationToken)
             ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
-        var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", cancellationToken);
+        var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", 1, cancellationToken);
 
-        var featureCount = await CountFeaturesAsync(target, trainUri, trainLocal, hyperparameters.FeatureDim, cancellationToken);
+        var firstTrainObject = context.Settings.DryRun ? trainUri : await TrainChannel.CheckAsync(target, trainUri, instanceCount, cancellationToken);
+        var featureCount = await CountFeaturesAsync(target, firstTrainObject, trainLocal, hyperparameters.FeatureDim, cancellationToken);
         try
         {
             hyperparameters.ValidateAgainst(featureCount);
@@ -82,9 +85,10 @@ public sealed class TrainWorkflow(WorkflowContext context)
             ExtraHyperparameters = extra,
             Train = trainUri,
             Test = testChannel?.Uri,
+            ContentType = ChannelContentType(firstTrainObject, testChannel?.Uri),
             OutputPath = context.OutputPrefix(bucket),
             InstanceType = options.InstanceType ?? "ml.m5.large",
-            InstanceCount = options.InstanceCount ?? 1,
+            InstanceCount = instanceCount,
             InputMode = options.InputMode,
             RoleArn = context.Settings.RoleArn,
         };
@@ -131,17 +135,18 @@ public sealed class TrainWorkflow(WorkflowContext context)
         return (known, extra);
     }
 
-    private async Task<(StoreUri Uri, string? LocalFile)?> ResolveChannelAsync(ITarget target, UploadWorkflow upload, string? given, string? stateUri, string? stateFile, string bucket, string channel, CancellationToken cancellationToken)
+    /// <summary>A local file is uploaded in <paramref name="shards"/> parts, one per training instance.</summary>
+    private async Task<(StoreUri Uri, string? LocalFile)?> ResolveChannelAsync(ITarget target, UploadWorkflow upload, string? given, string? stateUri, string? stateFile, string bucket, string channel, int shards, CancellationToken cancellationToken)
     {
         if (given is not null)
         {
             if (StoreUri.IsStoreUri(given)) return (StoreUri.Parse(given), null);
             if (!File.Exists(given)) throw new InputException($"--{channel} {given}: no such file.");
-            return (await upload.PutAsync(target, given, bucket, cancellationToken), given);
+            return (await upload.PutAsync(target, given, bucket, shards, UploadFormat.Csv, cancellationToken), given);
         }
         if (stateUri is not null) return (StoreUri.Parse(stateUri), stateFile is not null && File.Exists(stateFile) ? stateFile : null);
         if (stateFile is not null && File.Exists(stateFile))
-            return (await upload.PutAsync(target, stateFile, bucket, cancellationToken), stateFile);
+            return (await upload.PutAsync(target, stateFile, bucket, shards, UploadFormat.Csv, cancellationToken), stateFile);
         return null;
     }
 
@@ -151,10 +156,20 @@ public sealed class TrainWorkflow(WorkflowContext context)
         // A dry run may name data that is not uploaded yet; a declared feature_dim then stands for the data.
         if (context.Settings.DryRun && localFile is null && declared is { } dimension) return dimension;
         await using var stream = localFile is not null ? File.OpenRead(localFile) : await target.Store.OpenReadAsync(trainUri, cancellationToken);
-        using var reader = new NumericCsvReader(stream, localFile ?? trainUri.ToString());
+        var source = localFile ?? trainUri.ToString();
+        using var reader = TrainingData.OpenReader(stream, source, TrainingData.ContentTypeOf(source));
         var batch = await reader.ReadBatchAsync(1, cancellationToken);
         if (batch.RowCount == 0) throw DataErrors.InFile(localFile ?? trainUri.ToString(), "the train channel holds no rows");
         return batch.FeatureCount;
+    }
+
+    /// <summary>One content type for both channels, as a k-NN training job takes it.</summary>
+    private static string ChannelContentType(StoreUri train, StoreUri? test)
+    {
+        var contentType = TrainingData.ContentTypeOf(train.ToString());
+        if (test is { } testUri && TrainingData.ContentTypeOf(testUri.ToString()) != contentType)
+            throw new InputException($"The train channel ({train}) and the test channel ({testUri}) have different formats; upload both with the same --format.");
+        return contentType;
     }
 
     private async Task HandleCancelAsync(ITarget target, string jobName, bool stop)
