@@ -88,7 +88,7 @@ public sealed unsafe class IvfPqIndex : IvfIndex
         for (var m = 0; m < subQuantizers; m++)
         {
             for (var i = 0; i < count; i++) residuals.AsSpan(i * padded + m * dsub, dsub).CopyTo(sub.AsSpan(i * dsub, dsub));
-            var codebook = KMeans.Train(sub, dsub, CodebookSize, seed + 1 + m);
+            var codebook = KMeans.Train(sub, dsub, CodebookSize, seed + 1 + m, KMeans.ProductQuantizerIterations);
             codebook.CopyTo(codebooks, m * CodebookSize * dsub);
             new FlatIndex(dsub, IndexMetric.L2, codebook).Search(sub, 1, unused, nearest);
             for (var i = 0; i < count; i++) codes[i * subQuantizers + m] = (byte)nearest[i];
