@@ -56,12 +56,12 @@ internal static class SideBySide
             var (model, fitSeconds) = Best(reps, () => KnnModelBuilder.Build((float[])train.Features.Clone(), train.Labels, train.Dimension, hyperparameters));
             foreach (var nprobe in indexType == "faiss.Flat" ? [0] : nprobes)
             {
-                if (model.Index is IIvfIndex ivf) ivf.Nprobe = nprobe;
+                var parameters = new SearchParameters { Nprobe = nprobe };
                 var distances = new float[test.Rows * k];
                 var ids = new int[test.Rows * k];
-                var (_, querySeconds) = Best(reps, () => { model.Index.Search(test.Features, k, distances, ids); return 0; });
+                var (_, querySeconds) = Best(reps, () => { model.Index.Search(test.Features, k, distances, ids, parameters); return 0; });
                 var predictions = new float[test.Rows];
-                model.Predict(test.Features, predictions);
+                model.Predict(test.Features, predictions, parameters: parameters);
                 var accuracy = predictions.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Rows;
                 if (indexType == "faiss.Flat") exactIds ??= ids;
                 var row = new Dictionary<string, object?>(common)
@@ -72,7 +72,7 @@ internal static class SideBySide
                     ["raw_mb"] = train.Features.Length * 4.0 / 1048576.0,
                     ["maxrss_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
                 };
-                if (model.Index is IIvfIndex ivfIndex)
+                if (model.Index is IvfIndex ivfIndex)
                 {
                     row["nlist"] = ivfIndex.ListCount;
                     row["nprobe"] = nprobe;

@@ -42,9 +42,11 @@ public sealed class KnnModel
     /// <summary>
     /// Predicts each row of <paramref name="rows"/> (row-major, <see cref="FeatureDimension"/> features).
     /// When <paramref name="neighborDistances"/> and <paramref name="neighborLabels"/> are not empty they receive
-    /// <see cref="EffectiveK"/> entries per row, nearest first (verbose responses).
+    /// <see cref="EffectiveK"/> entries per row, nearest first (verbose responses). <paramref name="parameters"/>
+    /// override the index's search defaults (such as nprobe) for this call only.
     /// </summary>
-    public void Predict(ReadOnlySpan<float> rows, Span<float> predictions, Span<float> neighborDistances = default, Span<float> neighborLabels = default)
+    public void Predict(ReadOnlySpan<float> rows, Span<float> predictions, Span<float> neighborDistances = default, Span<float> neighborLabels = default,
+        SearchParameters? parameters = null)
     {
         var rowCount = rows.Length / FeatureDimension;
         if (rows.Length != rowCount * FeatureDimension)
@@ -59,7 +61,7 @@ public sealed class KnnModel
         var ids = ArrayPool<int>.Shared.Rent(rowCount * k);
         try
         {
-            Index.Search(prepared is null ? rows : prepared.AsSpan(0, rowCount * Index.Dimension), k, distances, ids);
+            Index.Search(prepared is null ? rows : prepared.AsSpan(0, rowCount * Index.Dimension), k, distances, ids, parameters);
             var classifier = Metadata.Predictor == PredictorType.Classifier;
             var neighbourLabels = k <= 256 ? stackalloc float[k] : new float[k];
             for (var r = 0; r < rowCount; r++)
@@ -90,23 +92,26 @@ public sealed class KnnModel
 
     /// <summary>
     /// The most frequent label; a tie goes to the smallest label, as scipy.stats.mode and scikit-learn decide it
-    /// (SageMaker does not document its tie-break).
+    /// (SageMaker does not document its tie-break). Sorts a copy and counts runs: O(k log k), for k up to 1024.
     /// </summary>
     public static float MajorityVote(ReadOnlySpan<float> labels)
     {
         if (labels.IsEmpty) return float.NaN;
-        var best = labels[0];
+        var sorted = labels.Length <= 256 ? stackalloc float[labels.Length] : new float[labels.Length];
+        labels.CopyTo(sorted);
+        sorted.Sort();
+        var best = sorted[0];
         var bestCount = 0;
-        for (var i = 0; i < labels.Length; i++)
+        for (var start = 0; start < sorted.Length;)
         {
-            var count = 0;
-            for (var j = 0; j < labels.Length; j++)
-                if (labels[j] == labels[i]) count++;
-            if (count > bestCount || (count == bestCount && labels[i] < best))
+            var end = start + 1;
+            while (end < sorted.Length && sorted[end] == sorted[start]) end++;
+            if (end - start > bestCount)
             {
-                best = labels[i];
-                bestCount = count;
+                best = sorted[start];
+                bestCount = end - start;
             }
+            start = end;
         }
         return best;
     }

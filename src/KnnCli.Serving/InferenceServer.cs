@@ -57,6 +57,9 @@ public sealed class InferenceServer : IAsyncDisposable
         builder.Logging.ClearProviders()
             .SetMinimumLevel(LogLevel.Error)
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
+            // A failed start (port in use) is reported once, as one line, by the caller of StartAsync; the host
+            // would log it first with Kestrel's whole stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
             .AddProvider(new ErrorLogProvider(options.ErrorLog ?? Console.Error));
         builder.Services.AddSingleton<IHostLifetime, ExplicitLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
@@ -74,7 +77,7 @@ public sealed class InferenceServer : IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync();
-            throw new InputException($"Cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
+            throw new InputException($"Cannot listen on {options.Host}:{options.Port}: {e.Message.TrimEnd('.')}; pass another --port, or --port 0 for any free one.", e);
         }
         catch
         {

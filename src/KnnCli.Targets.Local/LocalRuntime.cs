@@ -8,6 +8,8 @@ namespace KnnCli.Targets.Local;
 /// <summary>InvokeEndpoint for local endpoints: POST /invocations to the endpoint's server on loopback.</summary>
 public sealed class LocalRuntime(LocalHosting hosting) : IEndpointRuntime, IDisposable
 {
+    private const string Redeploy = "Run `knn cleanup` and `knn deploy` to start it again.";
+
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(70) };
 
     public async Task<InvocationResult> InvokeAsync(string endpointName, ReadOnlyMemory<byte> body, string contentType, string accept, CancellationToken cancellationToken)
@@ -15,7 +17,7 @@ public sealed class LocalRuntime(LocalHosting hosting) : IEndpointRuntime, IDisp
         var endpoint = await hosting.DescribeEndpointAsync(endpointName, cancellationToken)
             ?? throw new NotFoundException($"Endpoint {endpointName} not found (local target). Run `knn deploy` first.");
         if (endpoint.Status != "InService" || endpoint.Url is null)
-            throw new RemoteFailureException($"Endpoint {endpointName} is {endpoint.Status}: {endpoint.FailureReason}");
+            throw new RemoteFailureException($"Endpoint {endpointName} is {endpoint.Status}: {endpoint.FailureReason} {Redeploy}");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(endpoint.Url), "/invocations"))
         {
@@ -23,8 +25,23 @@ public sealed class LocalRuntime(LocalHosting hosting) : IEndpointRuntime, IDisp
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept));
-        using var response = await _http.SendAsync(request, cancellationToken);
-        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        HttpResponseMessage response;
+        byte[] answer;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken);
+            answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            // The server died or stopped listening after the status check (or mid-request).
+            throw new RemoteFailureException($"Endpoint {endpointName} at {endpoint.Url} does not answer ({e.Message}). {Redeploy}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RemoteFailureException($"Endpoint {endpointName} at {endpoint.Url} gave no answer within {_http.Timeout.TotalSeconds:0} s. {Redeploy}", e);
+        }
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             var reason = System.Text.Encoding.UTF8.GetString(answer).Trim();

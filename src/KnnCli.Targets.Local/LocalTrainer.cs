@@ -79,7 +79,7 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         ReservoirSampler? sampler = null;
         var featureCount = 0;
         await using (var train = await store.OpenReadAsync(request.Train, cancellationToken))
-        using (var reader = new NumericCsvReader(train, request.Train.ToString()))
+        using (var reader = TrainingData.OpenReader(train, request.Train.ToString(), request.ContentType))
         {
             while (true)
             {
@@ -101,7 +101,7 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
             log.Warn($"k={hp.K} is larger than the {model.Index.Count} indexed points; predictions use all {model.Index.Count}.");
         log.Log(LogLine($"Adding data to index... ({model.Index.Count} vectors of dimension {model.Index.Dimension})"));
 
-        var metrics = request.Test is { } test ? await ScoreAsync(model, test, hp, log, cancellationToken) : [];
+        var metrics = request.Test is { } test ? await ScoreAsync(model, test, request.ContentType, hp, log, cancellationToken) : [];
 
         var artifact = request.OutputPath.Append($"{request.JobName}/output/model.tar.gz");
         using (var buffer = new MemoryStream())
@@ -115,12 +115,12 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
     }
 
     /// <summary>Predicts the test channel a mini-batch at a time and logs the container's score lines.</summary>
-    private async Task<TrainingMetric[]> ScoreAsync(KnnModel model, StoreUri test, KnnHyperparameters hp, IWorkflowLog log, CancellationToken cancellationToken)
+    private async Task<TrainingMetric[]> ScoreAsync(KnnModel model, StoreUri test, string contentType, KnnHyperparameters hp, IWorkflowLog log, CancellationToken cancellationToken)
     {
         var actual = new List<double>();
         var predicted = new List<double>();
         await using (var stream = await store.OpenReadAsync(test, cancellationToken))
-        using (var reader = new NumericCsvReader(stream, test.ToString()))
+        using (var reader = TrainingData.OpenReader(stream, test.ToString(), contentType))
         {
             while (true)
             {

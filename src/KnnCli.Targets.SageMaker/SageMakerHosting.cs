@@ -47,7 +47,12 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
         {
             VariantName = VariantName,
             ModelName = request.ModelName,
-            ServerlessConfig = new ProductionVariantServerlessConfig { MemorySizeInMB = serverless.MemorySizeInMb, MaxConcurrency = serverless.MaxConcurrency },
+            ServerlessConfig = new ProductionVariantServerlessConfig
+            {
+                MemorySizeInMB = serverless.MemorySizeInMb,
+                MaxConcurrency = serverless.MaxConcurrency,
+                ProvisionedConcurrency = serverless.ProvisionedConcurrency,
+            },
         }
         : new ProductionVariant
         {
@@ -221,6 +226,7 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
         Status = endpoint.EndpointStatus ?? "",
         FailureReason = endpoint.FailureReason,
         Url = InvocationUrl(endpointName),
+        Serverless = endpoint.ProductionVariants?.Any(v => v.CurrentServerlessConfig is not null) == true,
     };
 
     private string InvocationUrl(string endpointName) =>

@@ -50,8 +50,8 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
             HyperParameters = hyperparameters,
             InputDataConfig =
             [
-                Channel("train", request.Train, inputMode),
-                .. request.Test is { } test ? [Channel("test", test, inputMode)] : Array.Empty<Channel>(),
+                Channel("train", request.Train, request.ContentType, inputMode),
+                .. request.Test is { } test ? [Channel("test", test, request.ContentType, inputMode)] : Array.Empty<Channel>(),
             ],
             OutputDataConfig = new OutputDataConfig { S3OutputPath = request.OutputPath.ToString() },
             ResourceConfig = new ResourceConfig { InstanceType = request.InstanceType, InstanceCount = request.InstanceCount, VolumeSizeInGB = VolumeSizeInGb },
@@ -60,11 +60,11 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
         };
     }
 
-    private static Channel Channel(string name, StoreUri data, string inputMode) => new()
+    private static Channel Channel(string name, StoreUri data, string contentType, string inputMode) => new()
     {
         ChannelName = name,
         DataSource = new DataSource { S3DataSource = new S3DataSource { S3DataType = "S3Prefix", S3Uri = data.ToString(), S3DataDistributionType = "FullyReplicated" } },
-        ContentType = "text/csv",
+        ContentType = contentType,
         InputMode = inputMode,
     };
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using KnnCli.Commands;
 
 namespace KnnCli;
@@ -21,9 +22,15 @@ public static class KnnApp
         root.Subcommands.Add(ServeCommand.Create(services));
         root.Subcommands.Add(ModelCommand.Create(services));
         root.Subcommands.Add(TransformCommand.Create(services));
+        root.Subcommands.Add(TuneCommand.Create(services));
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args, KnnServices services, CancellationToken cancellationToken = default) =>
-        Build(services).Parse(args).InvokeAsync(new InvocationConfiguration { Output = services.Output, Error = services.Error }, cancellationToken);
+    /// <summary>Parses and runs; a command-line mistake is reported by <see cref="UsageErrors"/> (exit 2) and runs nothing.</summary>
+    public static async Task<int> RunAsync(string[] args, KnnServices services, CancellationToken cancellationToken = default)
+    {
+        var result = Build(services).Parse(args);
+        if (result.Action is ParseErrorAction) return UsageErrors.Report(result, services.Error);
+        return await result.InvokeAsync(new InvocationConfiguration { Output = services.Output, Error = services.Error }, cancellationToken);
+    }
 }

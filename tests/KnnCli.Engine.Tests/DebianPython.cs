@@ -10,6 +10,16 @@ internal static class DebianPython
 {
     private const string Interpreter = "/usr/bin/python3";
 
+    /// <summary>The path of a reference script in the repository's tests/python folder.</summary>
+    public static string Script(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "KnnCli.sln"))) return Path.Combine(directory.FullName, "tests", "python", name);
+        }
+        throw new InvalidOperationException($"No KnnCli.sln above {AppContext.BaseDirectory}.");
+    }
+
     /// <param name="needs">What the script needs, named in the failure message (e.g. "python3-faiss and python3-numpy").</param>
     /// <returns>The script's standard output.</returns>
     public static async Task<string> RunAsync(string script, string needs, TimeSpan timeout, params string[] arguments)

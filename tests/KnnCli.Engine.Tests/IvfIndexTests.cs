@@ -103,18 +103,83 @@ public class IvfIndexTests
         Assert.Equal(10, ivf.Nprobe);
     }
 
+    [Fact]
+    public void NprobeIsAPerCallParameterAndConcurrentCallersKeepTheirOwn()
+    {
+        var (vectors, _) = TestData.Clustered(4000, D, 20, seed: 21);
+        var queries = TestData.Gaussian(64, D, 22);
+        var stored = IvfFlatIndex.Train(vectors, D, IndexMetric.L2, nlist: 32, nprobe: 1, seed: 0);
+        var (_, exact) = TestData.Reference(vectors, queries, D, K, IndexMetric.L2);
+        var one = Search(stored, queries);
+        var all = Search(stored, queries, new SearchParameters { Nprobe = 32 });
+        Assert.Equal(exact, all.Ids); // probing every list is exact
+        Assert.NotEqual(exact, one.Ids); // the stored default (1) still applies when no parameter is given
+        Assert.Equal(1, stored.Nprobe);
+
+        // Two callers with different nprobe at once each get the results of their own setting.
+        Parallel.For(0, 40, i =>
+        {
+            var (parameters, expected) = i % 2 == 0 ? ((SearchParameters?)null, one) : (new SearchParameters { Nprobe = 32 }, all);
+            AssertSameResults(expected, Search(stored, queries, parameters));
+        });
+    }
+
+    [Fact]
+    public void IvfPqNprobeOverrideReachesEveryList()
+    {
+        var (vectors, _) = TestData.Clustered(3000, 16, 10, seed: 23);
+        // Midpoints of stored vectors from different clusters: their neighbours lie in more than one list.
+        var queries = new float[40 * 16];
+        for (var i = 0; i < queries.Length; i++) queries[i] = (vectors[i] + vectors[vectors.Length - 1 - i]) / 2;
+        var pq = IvfPqIndex.Train(vectors, 16, nlist: 12, subQuantizers: 4, nprobe: 1, seed: 0);
+        var defaults = Search(pq, queries);
+        var explicitOne = Search(pq, queries, new SearchParameters { Nprobe = 1 });
+        AssertSameResults(defaults, explicitOne);
+        var wide = Search(pq, queries, new SearchParameters { Nprobe = 12 });
+        var storedWide = new IvfPqIndex(pq.Dimension, pq.PaddedDimension, pq.Centroids, pq.SubQuantizers, pq.PqCodebooks, pq.ListIds, pq.ListCodes, nprobe: 12);
+        AssertSameResults(Search(storedWide, queries), wide);
+        Assert.NotEqual(defaults.Ids, wide.Ids);
+    }
+
+    [Fact]
+    public void IvfPqDistancesAreTheTableSumsOfTheirCodes()
+    {
+        // The distance reported for a neighbour is ‖q − c − decode(code)‖² computed directly from the codebooks.
+        var (vectors, _) = TestData.Clustered(1200, 12, 6, seed: 25);
+        var queries = TestData.Gaussian(10, 12, 26);
+        var pq = IvfPqIndex.Train(vectors, 12, nlist: 6, subQuantizers: 3, nprobe: 6, seed: 0);
+        var (distances, ids) = Search(pq, queries);
+        const int dsub = 4;
+        for (var q = 0; q < 10; q++)
+            for (var j = 0; j < K; j++)
+            {
+                var id = ids[q * K + j];
+                var list = Enumerable.Range(0, pq.ListCount).First(l => pq.ListIds[l].Contains(id));
+                var position = Array.IndexOf(pq.ListIds[list], id);
+                double sum = 0;
+                for (var t = 0; t < 12; t++)
+                {
+                    var code = pq.ListCodes[list][position * 3 + t / dsub];
+                    var decoded = pq.Centroids[list * 12 + t] + pq.PqCodebooks[((t / dsub) * 256 + code) * dsub + t % dsub];
+                    var diff = queries[q * 12 + t] - decoded;
+                    sum += diff * diff;
+                }
+                Assert.Equal(sum, distances[q * K + j], 1e-3 * (1 + sum));
+            }
+    }
+
     private static void AssertSameResults((float[] Distances, int[] Ids) expected, (float[] Distances, int[] Ids) actual)
     {
         Assert.Equal(expected.Ids, actual.Ids);
         Assert.Equal(expected.Distances, actual.Distances);
     }
 
-    private static (float[] Distances, int[] Ids) Search(IKnnIndex index, float[] queries)
+    private static (float[] Distances, int[] Ids) Search(IKnnIndex index, float[] queries, SearchParameters? parameters = null)
     {
         var nq = queries.Length / index.Dimension;
         var distances = new float[nq * K];
         var ids = new int[nq * K];
-        index.Search(queries, K, distances, ids);
+        index.Search(queries, K, distances, ids, parameters);
         return (distances, ids);
     }
 }

@@ -134,6 +134,22 @@ public class ModelBuilderTests
     }
 
     [Fact]
+    public void MajorityVoteOverAThousandNeighboursMatchesCounting()
+    {
+        // SageMaker allows k up to 1024; the vote sorts once instead of comparing every pair.
+        var random = new System.Random(3);
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var labels = Enumerable.Range(0, 1024).Select(_ => (float)random.Next(0, 7 + trial)).ToArray();
+            var counts = labels.GroupBy(l => l).Select(g => (Label: g.Key, Count: g.Count())).ToList();
+            var max = counts.Max(c => c.Count);
+            var expected = counts.Where(c => c.Count == max).Min(c => c.Label);
+            Assert.Equal(expected, KnnModel.MajorityVote(labels));
+        }
+        Assert.Equal(4f, KnnModel.MajorityVote([4]));
+    }
+
+    [Fact]
     public void PredictionsWithFewerNeighboursThanKUseWhatWasFound()
     {
         // nprobe 1 over tiny lists: a query's single list holds fewer than k vectors.

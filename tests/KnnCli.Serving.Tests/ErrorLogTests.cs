@@ -47,7 +47,7 @@ public sealed class ErrorLogTests
 
         public IndexMetric Metric => IndexMetric.L2;
 
-        public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids) =>
+        public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids, SearchParameters? parameters = null) =>
             throw new InvalidOperationException("The index is broken.");
     }
 }

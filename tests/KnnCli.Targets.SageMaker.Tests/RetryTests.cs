@@ -67,7 +67,7 @@ public sealed class RetryTests(MotoServer moto)
     public async Task Connection_errors_that_persist_end_as_one_line_after_three_attempts()
     {
         await using var target = await TargetWithFaultsAsync((request, _) => Is(request, "SageMaker.DescribeEndpoint") ? FaultHandler.ConnectionReset() : null);
-        var e = await Assert.ThrowsAsync<RemoteFailureException>(() => target.Hosting.DescribeEndpointAsync("e", CancellationToken.None));
+        var e = await Assert.ThrowsAsync<ServiceUnreachableException>(() => target.Hosting.DescribeEndpointAsync("e", CancellationToken.None));
         Assert.Contains("could not reach", e.Message);
         Assert.Equal(3, _faults!.Attempts("SageMaker.DescribeEndpoint"));
     }

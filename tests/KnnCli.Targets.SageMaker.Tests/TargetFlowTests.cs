@@ -116,7 +116,7 @@ public sealed class TargetFlowTests(MotoServer moto) : IDisposable
     }
 
     [Fact]
-    public async Task A_serverless_deploy_sends_a_serverless_variant_that_the_model_accepts()
+    public async Task A_serverless_deploy_with_provisioned_concurrency_sends_a_variant_that_the_model_accepts_and_is_described_as_serverless()
     {
         var transport = new CheckedTransport();
         var log = new RecordingLog();
@@ -127,9 +127,12 @@ public sealed class TargetFlowTests(MotoServer moto) : IDisposable
             EndpointConfigName = $"knn-sl-config-{_run}",
             EndpointName = $"knn-sl-endpoint-{_run}",
             ModelArtifact = StoreUri.Parse("s3://bucket/output/model.tar.gz"),
-            Serverless = new ServerlessSettings(2048, 5),
+            Serverless = new ServerlessSettings(2048, 5, ProvisionedConcurrency: 2),
         };
-        Assert.Equal("InService", (await target.Hosting.DeployAsync(names, log, CancellationToken.None)).Status);
+        var deployed = await target.Hosting.DeployAsync(names, log, CancellationToken.None);
+        Assert.Equal("InService", deployed.Status);
+        Assert.True(deployed.Serverless);
+        Assert.True((await target.Hosting.DescribeEndpointAsync(names.EndpointName, CancellationToken.None))!.Serverless);
         await target.Hosting.DeleteAsync(names.EndpointName, names.EndpointConfigName, names.ModelName, log, CancellationToken.None);
         Assert.Empty(transport.Violations);
     }

@@ -137,19 +137,28 @@ public sealed class AwsErrorTests
     }
 
     [Theory]
-    [InlineData("ValidationException", "Could not find model \"m\".", ExitCodes.NotFound)]
-    [InlineData("ValidationError", "Endpoint e of account 123456789012 not found.", ExitCodes.NotFound)]
-    [InlineData("ResourceNotFound", "Requested resource not found", ExitCodes.NotFound)]
-    [InlineData("ResourceNotFoundException", "The specified log group does not exist.", ExitCodes.NotFound)]
-    [InlineData("AccessDeniedException", "User is not authorized", ExitCodes.AwsConfiguration)]
-    [InlineData("UnrecognizedClientException", "The security token included in the request is invalid.", ExitCodes.AwsConfiguration)]
-    [InlineData("ExpiredTokenException", "The security token included in the request is expired", ExitCodes.AwsConfiguration)]
-    [InlineData("ValidationException", "1 validation error detected: Value 'x' at 'instanceType'", ExitCodes.UsageOrInput)]
-    [InlineData("ResourceInUse", "Training job names must be unique", ExitCodes.UsageOrInput)]
-    [InlineData("ResourceLimitExceeded", "quota", ExitCodes.RemoteFailure)]
-    [InlineData("ModelError", "Received server error (500)", ExitCodes.RemoteFailure)]
-    public void Service_errors_map_to_the_design_exit_codes(string code, string message, int exitCode) =>
-        Assert.Equal(exitCode, AwsServiceException.ExitCodeFor(code, message));
+    [InlineData("DescribeModel", "ValidationException", ExitCodes.NotFound)]
+    [InlineData("DeleteEndpoint", "ValidationError", ExitCodes.NotFound)]
+    [InlineData("ListTags", "ValidationException", ExitCodes.NotFound)]
+    [InlineData("GetObject", "ResourceNotFound", ExitCodes.NotFound)]
+    [InlineData("GetLogEvents", "ResourceNotFoundException", ExitCodes.NotFound)]
+    [InlineData("CreateTrainingJob", "AccessDeniedException", ExitCodes.AwsConfiguration)]
+    [InlineData("ListEndpoints", "UnrecognizedClientException", ExitCodes.AwsConfiguration)]
+    [InlineData("DescribeTrainingJob", "ExpiredTokenException", ExitCodes.AwsConfiguration)]
+    [InlineData("CreateEndpointConfig", "ValidationException", ExitCodes.UsageOrInput)]
+    [InlineData("CreateTrainingJob", "ResourceInUse", ExitCodes.UsageOrInput)]
+    [InlineData("CreateEndpoint", "ResourceLimitExceeded", ExitCodes.RemoteFailure)]
+    [InlineData("InvokeEndpoint", "ModelError", ExitCodes.RemoteFailure)]
+    public void Service_errors_map_to_the_design_exit_codes_by_code_and_operation(string operation, string code, int exitCode) =>
+        Assert.Equal(exitCode, AwsServiceException.ExitCodeFor(operation, code));
+
+    [Fact]
+    public void The_exit_code_does_not_depend_on_the_message_text()
+    {
+        var service = KnnCli.Targets.SageMaker.Aws.AwsService.SageMaker;
+        Assert.Equal(ExitCodes.UsageOrInput, new AwsServiceException(service, "CreateModel", 400, "ValidationException", "Could not find image: not found", null).ExitCode);
+        Assert.Equal(ExitCodes.NotFound, new AwsServiceException(service, "DescribeEndpoint", 400, "ValidationException", "anything", null).ExitCode);
+    }
 }
 
 public sealed class KnnImageUriTests

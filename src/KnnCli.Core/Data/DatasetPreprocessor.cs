@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using KnnCli.Core.Errors;
 
 namespace KnnCli.Core.Data;
 
@@ -48,7 +49,7 @@ public static class DatasetPreprocessor
         var label = labelColumn ?? (columns.Contains("Species", StringComparer.Ordinal) ? "Species" : columns[^1]);
         var labelIndex = Array.IndexOf(columns, label);
         if (labelIndex < 0)
-            throw DataErrors.At(displayName, 1, label, $"no such column; the columns are {string.Join(", ", columns)}");
+            throw DataErrors.At(displayName, 1, label, $"no such column; the columns are {string.Join(", ", columns.Take(20).Select(ErrorText.Excerpt))}{(columns.Length > 20 ? $" and {columns.Length - 20} more" : "")}");
         var featureIndexes = Enumerable.Range(0, columns.Length).Where(i => i != labelIndex).ToArray();
 
         var rawLabels = new List<string>();
@@ -105,9 +106,9 @@ public static class DatasetPreprocessor
         if (text.Length == 0 || text.Equals("NA", StringComparison.Ordinal))
             throw DataErrors.At(file, line, column, "the value is missing");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            throw DataErrors.At(file, line, column, $"'{(text.Length > 40 ? text[..40] + "…" : text)}' is not a number");
+            throw DataErrors.At(file, line, column, $"{DataErrors.Quoted(text)} is not a number");
         if (!double.IsFinite(value))
-            throw DataErrors.At(file, line, column, $"'{text}' is not a finite number");
+            throw DataErrors.At(file, line, column, $"{DataErrors.Quoted(text)} is not a finite number");
         return PythonNumberFormat.Format(value);
     }
 

@@ -11,7 +11,7 @@ namespace KnnCli.Core.Data;
 /// digits and a short decimal exponent, as data files usually hold, is m / 10^e in float arithmetic, which is
 /// exact and correctly rounded because both operands are exact floats; anything else goes to float.TryParse.
 /// </summary>
-public sealed class NumericCsvReader : IDisposable
+public sealed class NumericCsvReader : INumericBatchReader
 {
     /// <summary>The longest line accepted: a bound on memory for a file without line breaks.</summary>
     public const int MaxLineBytes = 64 << 20;
@@ -144,9 +144,9 @@ public sealed class NumericCsvReader : IDisposable
     {
         if (TryParseShortDecimal(field, out var value)) return value;
         if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            throw DataErrors.At(_displayName, _line, ColumnName(column), field.IsEmpty ? "empty value" : $"'{Truncate(field)}' is not a number");
+            throw DataErrors.At(_displayName, _line, ColumnName(column), field.IsEmpty ? "empty value" : $"{DataErrors.Quoted(Encoding.UTF8.GetString(field))} is not a number");
         if (!float.IsFinite(value))
-            throw DataErrors.At(_displayName, _line, ColumnName(column), $"'{Truncate(field)}' is not a finite number");
+            throw DataErrors.At(_displayName, _line, ColumnName(column), $"{DataErrors.Quoted(Encoding.UTF8.GetString(field))} is not a finite number");
         return value;
     }
 
@@ -229,12 +229,6 @@ public sealed class NumericCsvReader : IDisposable
 
     private string ColumnName(int column) =>
         _labelColumns > 0 ? (column == 1 ? "1 (label)" : column.ToString(CultureInfo.InvariantCulture)) : column.ToString(CultureInfo.InvariantCulture);
-
-    private static string Truncate(ReadOnlySpan<byte> field)
-    {
-        var text = Encoding.UTF8.GetString(field);
-        return text.Length <= 40 ? text : text[..40] + "…";
-    }
 
     public void Dispose() => _stream.Dispose();
 }

@@ -13,10 +13,19 @@ public static class TrainTestSplit
     {
         if (testFraction is <= 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be between 0 and 1.");
-        var testCount = (int)Math.Ceiling(testFraction * rowCount);
-        if (testCount < 1 || rowCount - testCount < 1)
+        if (!CanSplit(rowCount, testFraction))
             throw new ArgumentException($"{rowCount} rows cannot be split into non-empty train and test sets with test fraction {testFraction}.");
+        var testCount = TestCount(rowCount, testFraction);
         var permutation = new NumpyRandomState(seed).Permutation(rowCount);
         return (permutation[testCount..], permutation[..testCount]);
     }
+
+    /// <summary>True when both sets get at least one row (a one-row file never can).</summary>
+    public static bool CanSplit(int rowCount, double testFraction)
+    {
+        var testCount = TestCount(rowCount, testFraction);
+        return testCount >= 1 && rowCount - testCount >= 1;
+    }
+
+    private static int TestCount(int rowCount, double testFraction) => (int)Math.Ceiling(testFraction * rowCount);
 }

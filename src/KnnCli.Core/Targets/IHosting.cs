@@ -1,6 +1,7 @@
 namespace KnnCli.Core.Targets;
 
-public sealed record ServerlessSettings(int MemorySizeInMb, int MaxConcurrency);
+/// <param name="ProvisionedConcurrency">Invocations kept warm (1..MaxConcurrency); none when null.</param>
+public sealed record ServerlessSettings(int MemorySizeInMb, int MaxConcurrency, int? ProvisionedConcurrency = null);
 
 /// <summary>CreateModel + CreateEndpointConfig + CreateEndpoint in one request.</summary>
 public sealed record DeployRequest
@@ -27,6 +28,8 @@ public sealed record EndpointDescription
     public string? Url { get; init; }
     /// <summary>The local server's process id (local target only).</summary>
     public int? ProcessId { get; init; }
+    /// <summary>A serverless endpoint, whose request payload limit (4 MB) is below the real-time 6 MB.</summary>
+    public bool Serverless { get; init; }
 }
 
 public enum DeleteOutcome { Deleted, NotFound }

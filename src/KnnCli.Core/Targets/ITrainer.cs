@@ -13,6 +13,8 @@ public sealed record TrainingRequest
     public IReadOnlyDictionary<string, string> ExtraHyperparameters { get; init; } = new Dictionary<string, string>();
     public required StoreUri Train { get; init; }
     public StoreUri? Test { get; init; }
+    /// <summary>Both channels' content type: text/csv or application/x-recordio-protobuf.</summary>
+    public string ContentType { get; init; } = "text/csv";
     /// <summary>The job writes its model to &lt;OutputPath&gt;/&lt;JobName&gt;/output/model.tar.gz.</summary>
     public required StoreUri OutputPath { get; init; }
     public string InstanceType { get; init; } = "ml.m5.large";

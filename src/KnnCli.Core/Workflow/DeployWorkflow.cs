@@ -12,6 +12,7 @@ public sealed record DeployOptions
     public int? InstanceCount { get; init; }
     public int? ServerlessMemory { get; init; }
     public int? MaxConcurrency { get; init; }
+    public int? ProvisionedConcurrency { get; init; }
 }
 
 public sealed record DeployResult(
@@ -33,6 +34,14 @@ public sealed class DeployWorkflow(WorkflowContext context)
         var baseName = state.TrainingJobName ?? WorkflowContext.UniqueName("knn");
         if (options.MaxConcurrency is not null && options.ServerlessMemory is null)
             throw new InputException("--max-concurrency needs --serverless-memory (a serverless endpoint).");
+        var maxConcurrency = options.MaxConcurrency ?? 5;
+        if (options.ProvisionedConcurrency is { } provisioned)
+        {
+            if (options.ServerlessMemory is null)
+                throw new InputException("--provisioned-concurrency needs --serverless-memory (a serverless endpoint).");
+            if (provisioned < 1 || provisioned > maxConcurrency)
+                throw new InputException($"--provisioned-concurrency {provisioned}: use 1 to the endpoint's --max-concurrency ({maxConcurrency}).");
+        }
         var request = new DeployRequest
         {
             ModelName = options.ModelName ?? baseName,
@@ -41,7 +50,7 @@ public sealed class DeployWorkflow(WorkflowContext context)
             ModelArtifact = StoreUri.Parse(artifact),
             InstanceType = options.InstanceType ?? "ml.t2.medium",
             InstanceCount = options.InstanceCount ?? 1,
-            Serverless = options.ServerlessMemory is { } memory ? new ServerlessSettings(memory, options.MaxConcurrency ?? 5) : null,
+            Serverless = options.ServerlessMemory is { } memory ? new ServerlessSettings(memory, maxConcurrency, options.ProvisionedConcurrency) : null,
             RoleArn = context.Settings.RoleArn,
         };
 

@@ -52,6 +52,9 @@ public sealed class PredictWorkflow(WorkflowContext context)
     /// <summary>SageMaker's real-time payload limit is 6 MB; batches stay under this.</summary>
     public const int MaxPayloadBytes = 5 * 1024 * 1024;
 
+    /// <summary>Serverless endpoints take at most 4 MB per request; batches for them stay at or under this.</summary>
+    public const int MaxServerlessPayloadBytes = 4_000_000;
+
     public async Task<PredictResult> RunAsync(PredictOptions options, CancellationToken cancellationToken)
     {
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
@@ -64,7 +67,8 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var accept = options.Neighbors ? $"{InferencePayloads.MediaType(options.Accept)}; verbose=true" : options.Accept;
 
         await using var target = context.CreateTarget();
-        var batches = Batches(features, options.BatchSize, options.ContentType);
+        var serverless = (await target.Hosting.DescribeEndpointAsync(endpoint, cancellationToken))?.Serverless == true;
+        var batches = Batches(features, options.BatchSize, options.ContentType, serverless ? MaxServerlessPayloadBytes : MaxPayloadBytes);
         var predictions = new EndpointPrediction[features.Count];
         using (var progress = context.Log.Progress("predict", features.Count))
         {
@@ -101,17 +105,17 @@ public sealed class PredictWorkflow(WorkflowContext context)
     }
 
     /// <summary>
-    /// Request bodies for consecutive row ranges of at most batchSize rows and MaxPayloadBytes bytes each, made as
+    /// Request bodies for consecutive row ranges of at most batchSize rows and maxBytes bytes each, made as
     /// they are sent, so only the requests in flight are held in memory.
     /// </summary>
-    private static IEnumerable<(int Start, int Count, byte[] Body)> Batches(IReadOnlyList<float[]> rows, int batchSize, string contentType)
+    internal static IEnumerable<(int Start, int Count, byte[] Body)> Batches(IReadOnlyList<float[]> rows, int batchSize, string contentType, int maxBytes)
     {
         var start = 0;
         while (start < rows.Count)
         {
             var count = Math.Min(batchSize, rows.Count - start);
             var body = InferencePayloads.Serialize(rows, start, count, contentType);
-            while (count > 1 && body.Length > MaxPayloadBytes)
+            while (count > 1 && body.Length > maxBytes)
             {
                 count /= 2;
                 body = InferencePayloads.Serialize(rows, start, count, contentType);

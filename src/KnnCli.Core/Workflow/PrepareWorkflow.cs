@@ -52,6 +52,9 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
         using (var reader = await OpenAsync(options.Input, displayName, cancellationToken))
             dataset = DatasetPreprocessor.Load(reader, displayName, options.Label);
 
+        if (!TrainTestSplit.CanSplit(dataset.Rows.Count, options.TestFraction))
+            throw DataErrors.InFile(displayName,
+                $"{dataset.Rows.Count} data row(s) cannot be split into non-empty train and test sets with --test-fraction {options.TestFraction.ToString(CultureInfo.InvariantCulture)}; add rows or change --test-fraction");
         var (train, test) = TrainTestSplit.Split(dataset.Rows.Count, options.TestFraction, (uint)options.Seed);
         var outDirectory = Path.GetFullPath(options.OutDirectory ?? Path.Combine(context.Settings.StateDirectory, "data"));
         var trainFile = Path.Combine(outDirectory, $"{stem}_train.csv");

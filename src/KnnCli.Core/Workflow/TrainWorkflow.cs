@@ -82,6 +82,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             ExtraHyperparameters = extra,
             Train = trainUri,
             Test = testChannel?.Uri,
+            ContentType = ChannelContentType(trainUri, testChannel?.Uri),
             OutputPath = context.OutputPrefix(bucket),
             InstanceType = options.InstanceType ?? "ml.m5.large",
             InstanceCount = options.InstanceCount ?? 1,
@@ -151,10 +152,20 @@ public sealed class TrainWorkflow(WorkflowContext context)
         // A dry run may name data that is not uploaded yet; a declared feature_dim then stands for the data.
         if (context.Settings.DryRun && localFile is null && declared is { } dimension) return dimension;
         await using var stream = localFile is not null ? File.OpenRead(localFile) : await target.Store.OpenReadAsync(trainUri, cancellationToken);
-        using var reader = new NumericCsvReader(stream, localFile ?? trainUri.ToString());
+        var source = localFile ?? trainUri.ToString();
+        using var reader = TrainingData.OpenReader(stream, source, TrainingData.ContentTypeOf(source));
         var batch = await reader.ReadBatchAsync(1, cancellationToken);
         if (batch.RowCount == 0) throw DataErrors.InFile(localFile ?? trainUri.ToString(), "the train channel holds no rows");
         return batch.FeatureCount;
+    }
+
+    /// <summary>One content type for both channels, as a k-NN training job takes it.</summary>
+    private static string ChannelContentType(StoreUri train, StoreUri? test)
+    {
+        var contentType = TrainingData.ContentTypeOf(train.ToString());
+        if (test is { } testUri && TrainingData.ContentTypeOf(testUri.ToString()) != contentType)
+            throw new InputException($"The train channel ({train}) and the test channel ({testUri}) have different formats; upload both with the same --format.");
+        return contentType;
     }
 
     private async Task HandleCancelAsync(ITarget target, string jobName, bool stop)

@@ -17,6 +17,8 @@ internal sealed class CoarseQuantizer
 
     public int ListCount => _centroids.Count;
 
+    public int Dimension => _centroids.Dimension;
+
     /// <summary>A requested nprobe, at least 1, capped at the list count.</summary>
     public int ValidNprobe(int nprobe)
     {

@@ -33,7 +33,7 @@ public sealed unsafe class FlatIndex : IKnnIndex
     /// <summary>The stored vectors, row-major.</summary>
     public ReadOnlySpan<float> Vectors => _vectors;
 
-    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids)
+    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids, SearchParameters? parameters = null)
     {
         var d = Dimension;
         var nq = SearchBatch.QueryCount(queries, d, k, distances, ids);

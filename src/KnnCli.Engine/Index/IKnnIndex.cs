@@ -16,6 +16,7 @@ public interface IKnnIndex
     /// Searches <paramref name="queries"/> (row-major, <c>queries.Length / Dimension</c> rows) for the k best
     /// vectors each. Writes k results per query into <paramref name="distances"/> and <paramref name="ids"/>,
     /// best first: smallest squared L2 distance, or largest inner product. Missing results have id -1.
+    /// <paramref name="parameters"/> override the index's defaults for this call only.
     /// </summary>
-    void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids);
+    void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids, SearchParameters? parameters = null);
 }

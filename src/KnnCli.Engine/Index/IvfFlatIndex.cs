@@ -9,37 +9,25 @@ namespace KnnCli.Engine.Index;
 /// nprobe nearest lists exactly. Searching a batch groups its queries by list, so each list is scanned once per
 /// group of queries by the same register-tiled kernel as exact search.
 /// </summary>
-public sealed unsafe class IvfFlatIndex : IIvfIndex
+public sealed unsafe class IvfFlatIndex : IvfIndex
 {
-    private readonly CoarseQuantizer _quantizer;
-    private readonly int[][] _listIds;
     private readonly float[][] _listVectors;
     private float[][]? _listNorms;
-    private int _nprobe;
 
     /// <param name="centroids">nlist × dimension coarse centroids, row-major.</param>
     /// <param name="listIds">Per list, the ids of its vectors.</param>
     /// <param name="listVectors">Per list, its vectors row-major, in the order of its ids.</param>
     public IvfFlatIndex(int dimension, IndexMetric metric, float[] centroids, IReadOnlyList<int[]> listIds, IReadOnlyList<float[]> listVectors, int nprobe)
+        : base(dimension, dimension, metric, centroids, listIds, nprobe)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
-        if (metric == IndexMetric.Cosine)
-            throw new ArgumentException("An IVF index stores L2 or inner product; cosine is inner product over normalised vectors.", nameof(metric));
-        _quantizer = new CoarseQuantizer(dimension, metric, centroids);
-        if (listIds.Count != _quantizer.ListCount || listVectors.Count != _quantizer.ListCount)
-            throw new ArgumentException($"An index with {_quantizer.ListCount} centroids needs {_quantizer.ListCount} lists of ids and of vectors.");
+        if (listVectors.Count != ListCount)
+            throw new ArgumentException($"An index with {ListCount} centroids needs {ListCount} lists of vectors.", nameof(listVectors));
         for (var l = 0; l < listIds.Count; l++)
         {
             if (listVectors[l].Length != listIds[l].Length * dimension)
                 throw new ArgumentException($"List {l} has {listIds[l].Length} ids but {listVectors[l].Length} floats of vectors.");
         }
-        Dimension = dimension;
-        Metric = metric;
-        Centroids = centroids;
-        _listIds = [.. listIds];
         _listVectors = [.. listVectors];
-        Count = _listIds.Sum(ids => ids.Length);
-        Nprobe = nprobe;
     }
 
     /// <summary>Trains the coarse quantizer by k-means on <paramref name="vectors"/> and adds them all.</summary>
@@ -58,87 +46,49 @@ public sealed unsafe class IvfFlatIndex : IIvfIndex
         return new IvfFlatIndex(dimension, metric, centroids, listIds, listVectors, nprobe);
     }
 
-    public int Dimension { get; }
-
-    public int Count { get; }
-
-    public IndexMetric Metric { get; }
-
-    public float[] Centroids { get; }
-
-    public int ListCount => _quantizer.ListCount;
-
-    public IReadOnlyList<int[]> ListIds => _listIds;
-
-    /// <summary>Per list, its vectors row-major in the order of <see cref="ListIds"/>.</summary>
+    /// <summary>Per list, its vectors row-major in the order of <see cref="IvfIndex.ListIds"/>.</summary>
     public IReadOnlyList<float[]> ListVectors => _listVectors;
 
-    public int Nprobe
-    {
-        get => _nprobe;
-        set => _nprobe = _quantizer.ValidNprobe(value);
-    }
-
-    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids)
+    /// <summary>Buckets queries first..last-1 by probed list, then runs each list against its bucket, a packed group at a time.</summary>
+    private protected override void SearchPreassigned(in ProbedBatch batch, int first, int last, QueryHeaps heaps)
     {
         var d = Dimension;
-        var nq = SearchBatch.QueryCount(queries, d, k, distances, ids);
-        var nprobe = Nprobe;
-        var probes = _quantizer.Probe(queries, nprobe);
         var l2 = Metric == IndexMetric.L2;
         var norms = l2 ? LazyInitializer.EnsureInitialized(ref _listNorms, () => [.. _listVectors.Select(v => VectorMath.SquaredNorms(v, d))]) : null;
-        var sizes = new int[nq];
-        fixed (float* q = queries, dist = distances)
-        fixed (int* id = ids, size = sizes, probe = probes)
-        {
-            var (queriesPtr, distPtr, idPtr, sizePtr, probePtr) = ((nint)q, (nint)dist, (nint)id, (nint)size, (nint)probe);
-            SearchBatch.ForEachChunk(nq, (first, last) =>
-            {
-                var heaps = new QueryHeaps((float*)distPtr, (int*)idPtr, (int*)sizePtr, k);
-                SearchChunk((float*)queriesPtr, first, last, (int*)probePtr, nprobe, heaps, norms);
-                var chunkHeaps = new QueryHeaps((float*)distPtr + (long)first * k, (int*)idPtr + (long)first * k, (int*)sizePtr + first, k);
-                ExactSearch.Finish(chunkHeaps, (float*)queriesPtr + (long)first * d, last - first, d, l2);
-            });
-        }
-    }
-
-    /// <summary>Scans queries first..last-1: buckets them by probed list, then runs each list against its bucket.</summary>
-    private void SearchChunk(float* queries, int first, int last, int* probes, int nprobe, QueryHeaps heaps, float[][]? norms)
-    {
-        var d = Dimension;
+        var nprobe = batch.Nprobe;
         var g = BlockKernel.GroupWidth;
         var listCount = ListCount;
         var offsets = ArrayPool<int>.Shared.Rent(listCount + 1);
+        var fill = ArrayPool<int>.Shared.Rent(listCount);
         var bucket = ArrayPool<int>.Shared.Rent((last - first) * nprobe);
         var packedArray = ArrayPool<float>.Shared.Rent(d * g);
         var thresholds = stackalloc float[g];
         try
         {
             Array.Clear(offsets, 0, listCount + 1);
-            for (var i = first * nprobe; i < last * nprobe; i++) offsets[probes[i] + 1]++;
+            for (var query = first; query < last; query++)
+                for (var p = 0; p < nprobe; p++) offsets[batch.List(query, p) + 1]++;
             for (var l = 0; l < listCount; l++) offsets[l + 1] += offsets[l];
-            var fill = ArrayPool<int>.Shared.Rent(listCount);
             Array.Copy(offsets, fill, listCount);
             for (var query = first; query < last; query++)
-                for (var p = 0; p < nprobe; p++) bucket[fill[probes[query * nprobe + p]]++] = query;
-            ArrayPool<int>.Shared.Return(fill);
+                for (var p = 0; p < nprobe; p++) bucket[fill[batch.List(query, p)]++] = query;
 
             fixed (float* packed = packedArray)
             fixed (int* bucketed = bucket)
             {
                 for (var l = 0; l < listCount; l++)
                 {
-                    var rows = _listIds[l].Length;
-                    if (rows == 0) continue;
+                    var ids = ListIdsOf(l);
+                    if (ids.Length == 0) continue;
                     fixed (float* vectors = _listVectors[l], listNorms = norms?[l])
-                    fixed (int* listIds = _listIds[l])
+                    fixed (int* listIds = ids)
                     {
                         for (var start = offsets[l]; start < offsets[l + 1]; start += g)
                         {
                             var lanes = Math.Min(g, offsets[l + 1] - start);
-                            BlockKernel.Pack(queries, d, bucketed + start, 0, lanes, packed);
+                            BlockKernel.Pack(batch.Queries, d, bucketed + start, 0, lanes, packed);
                             var target = new GroupTarget(heaps, bucketed + start, lanes, thresholds);
-                            BlockKernel.Scan(packed, d, target, vectors, rows, listNorms, listIds, 0);
+                            BlockKernel.Scan(packed, d, target, vectors, ids.Length, listNorms, listIds, 0);
                         }
                     }
                 }
@@ -147,8 +97,11 @@ public sealed unsafe class IvfFlatIndex : IIvfIndex
         finally
         {
             ArrayPool<int>.Shared.Return(offsets);
+            ArrayPool<int>.Shared.Return(fill);
             ArrayPool<int>.Shared.Return(bucket);
             ArrayPool<float>.Shared.Return(packedArray);
         }
+        var chunkHeaps = heaps.Offset(first);
+        ExactSearch.Finish(chunkHeaps, batch.Query(first), last - first, d, l2);
     }
 }

@@ -11,19 +11,19 @@ namespace KnnCli.Engine.Index;
 /// squared distances from its residual to every codebook entry and sums M table lookups per stored vector
 /// (asymmetric distance computation). As faiss does with its precomputed tables, the table splits into
 /// ‖q − c‖² (from the coarse search), a per-list term ‖b‖² + 2⟨c, b⟩ computed once per index, and a per-query
-/// term −2⟨q, b⟩ computed once per query, so a probe costs M × 256 additions instead of 256 × d. Vectors whose dimension M does not divide are zero-padded to
-/// <see cref="PaddedDimension"/>, as SageMaker does.
+/// term −2⟨q, b⟩ computed once per query, so a probe costs M × 256 additions instead of 256 × d. Both inner-product
+/// terms are one matrix product: the vector times the block-diagonal d × (M·256) matrix of codebook entries, stored
+/// transposed so each coordinate updates 256 contiguous entries at once. Vectors whose dimension M does not divide
+/// are zero-padded to <see cref="PaddedDimension"/>, as SageMaker does.
 /// </summary>
-public sealed unsafe class IvfPqIndex : IIvfIndex
+public sealed unsafe class IvfPqIndex : IvfIndex
 {
     public const int BitsPerCode = 8;
     public const int CodebookSize = 1 << BitsPerCode;
 
-    private readonly CoarseQuantizer _quantizer;
-    private readonly int[][] _listIds;
     private readonly byte[][] _listCodes;
+    private readonly float[] _productBasis;
     private float[]? _listTerms;
-    private int _nprobe;
 
     /// <param name="dimension">Features of a query (before padding).</param>
     /// <param name="paddedDimension">The dimension the quantizers work in: a multiple of <paramref name="subQuantizers"/>, at least <paramref name="dimension"/>.</param>
@@ -32,30 +32,31 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
     /// <param name="listCodes">Per list, M code bytes per vector, in the order of its ids.</param>
     public IvfPqIndex(int dimension, int paddedDimension, float[] centroids, int subQuantizers, float[] pqCodebooks,
         IReadOnlyList<int[]> listIds, IReadOnlyList<byte[]> listCodes, int nprobe)
+        : base(dimension, CheckedPadding(dimension, paddedDimension, subQuantizers), IndexMetric.L2, centroids, listIds, nprobe)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(subQuantizers, 1);
-        if (paddedDimension < dimension || paddedDimension % subQuantizers != 0)
-            throw new ArgumentException($"The padded dimension {paddedDimension} must be a multiple of M = {subQuantizers} and at least {dimension}.", nameof(paddedDimension));
         if (pqCodebooks.Length != subQuantizers * CodebookSize * (paddedDimension / subQuantizers))
             throw new ArgumentException($"PQ codebooks need M × 256 × dsub = {subQuantizers * CodebookSize * (paddedDimension / subQuantizers)} floats, got {pqCodebooks.Length}.", nameof(pqCodebooks));
-        _quantizer = new CoarseQuantizer(paddedDimension, IndexMetric.L2, centroids);
-        if (listIds.Count != _quantizer.ListCount || listCodes.Count != _quantizer.ListCount)
-            throw new ArgumentException($"An index with {_quantizer.ListCount} centroids needs {_quantizer.ListCount} lists of ids and of codes.");
+        if (listCodes.Count != ListCount)
+            throw new ArgumentException($"An index with {ListCount} centroids needs {ListCount} lists of codes.", nameof(listCodes));
         for (var l = 0; l < listIds.Count; l++)
         {
             if (listCodes[l].Length != listIds[l].Length * subQuantizers)
                 throw new ArgumentException($"List {l} has {listIds[l].Length} ids but {listCodes[l].Length} code bytes.");
         }
-        Dimension = dimension;
         PaddedDimension = paddedDimension;
         SubQuantizers = subQuantizers;
-        Centroids = centroids;
         PqCodebooks = pqCodebooks;
-        _listIds = [.. listIds];
         _listCodes = [.. listCodes];
-        Count = _listIds.Sum(ids => ids.Length);
-        Nprobe = nprobe;
+        _productBasis = ProductBasis(pqCodebooks, paddedDimension, subQuantizers);
+    }
+
+    private static int CheckedPadding(int dimension, int paddedDimension, int subQuantizers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(subQuantizers, 1);
+        if (paddedDimension < dimension || paddedDimension % subQuantizers != 0)
+            throw new ArgumentException($"The padded dimension {paddedDimension} must be a multiple of M = {subQuantizers} and at least {dimension}.", nameof(paddedDimension));
+        return paddedDimension;
     }
 
     /// <summary>
@@ -104,15 +105,8 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
         return new IvfPqIndex(dimension, padded, centroids, subQuantizers, codebooks, listIds, listCodes, nprobe);
     }
 
-    public int Dimension { get; }
-
-    /// <summary>The dimension the coarse centroids and codebooks have: <see cref="Dimension"/> zero-padded to a multiple of M.</summary>
+    /// <summary>The dimension the coarse centroids and codebooks have: <see cref="IvfIndex.Dimension"/> zero-padded to a multiple of M.</summary>
     public int PaddedDimension { get; }
-
-    public int Count { get; }
-
-    /// <summary>IVFPQ is L2 only (SageMaker refuses INNER_PRODUCT and COSINE with it).</summary>
-    public IndexMetric Metric => IndexMetric.L2;
 
     /// <summary>M: sub-quantizers, and code bytes per vector.</summary>
     public int SubQuantizers { get; }
@@ -120,41 +114,44 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
     /// <summary>Residuals are encoded relative to the list's centroid (faiss by_residual).</summary>
     public bool ByResidual => true;
 
-    public float[] Centroids { get; }
-
     /// <summary>M × 256 × dsub floats: sub-quantizer m's centroid c starts at (m × 256 + c) × dsub.</summary>
     public float[] PqCodebooks { get; }
 
-    public int ListCount => _quantizer.ListCount;
-
-    public IReadOnlyList<int[]> ListIds => _listIds;
-
-    /// <summary>Per list, M code bytes per vector in the order of <see cref="ListIds"/>.</summary>
+    /// <summary>Per list, M code bytes per vector in the order of <see cref="IvfIndex.ListIds"/>.</summary>
     public IReadOnlyList<byte[]> ListCodes => _listCodes;
 
-    public int Nprobe
+    private protected override ReadOnlySpan<float> PrepareQueries(ReadOnlySpan<float> queries) =>
+        PaddedDimension == Dimension ? queries : Pad(queries, Dimension, PaddedDimension);
+
+    /// <summary>
+    /// The codebooks as the block-diagonal matrix of the table product, transposed and scaled by −2: entry
+    /// (t, c) of sub-quantizer s = t / dsub is −2 b_sc[t mod dsub], at t × 256 + c.
+    /// </summary>
+    private static float[] ProductBasis(float[] codebooks, int d, int m)
     {
-        get => _nprobe;
-        set => _nprobe = _quantizer.ValidNprobe(value);
+        var dsub = d / m;
+        var basis = new float[d * CodebookSize];
+        for (var s = 0; s < m; s++)
+            for (var c = 0; c < CodebookSize; c++)
+                for (var t = 0; t < dsub; t++)
+                    basis[(s * dsub + t) * CodebookSize + c] = -2 * codebooks[(s * CodebookSize + c) * dsub + t];
+        return basis;
     }
 
-    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids)
+    /// <summary>table[s × 256 + c] = −2⟨x restricted to sub-space s, b_sc⟩ for every s and c: x times the product basis.</summary>
+    private void InnerProductTable(float* x, float* table)
     {
-        var nq = SearchBatch.QueryCount(queries, Dimension, k, distances, ids);
-        var padded = Pad(queries, Dimension, PaddedDimension);
-        var nprobe = Nprobe;
-        var (probes, coarseDistances) = _quantizer.ProbeWithDistances(padded, nprobe);
-        var listTerms = LazyInitializer.EnsureInitialized(ref _listTerms, ComputeListTerms);
-        var sizes = new int[nq];
-        fixed (float* q = padded, dist = distances)
-        fixed (int* id = ids, size = sizes)
+        var dsub = PaddedDimension / SubQuantizers;
+        fixed (float* basis = _productBasis)
         {
-            var (queriesPtr, distPtr, idPtr, sizePtr) = ((nint)q, (nint)dist, (nint)id, (nint)size);
-            SearchBatch.ForEachChunk(nq, (first, last) =>
+            for (var s = 0; s < SubQuantizers; s++)
             {
-                var heaps = new QueryHeaps((float*)distPtr, (int*)idPtr, (int*)sizePtr, k);
-                SearchChunk((float*)queriesPtr, first, last, probes, coarseDistances, nprobe, listTerms, heaps);
-            });
+                var row = table + s * CodebookSize;
+                var first = s * dsub;
+                VectorMath.Scale(basis + (long)first * CodebookSize, x[first], row, CodebookSize);
+                for (var t = first + 1; t < first + dsub; t++)
+                    VectorMath.MultiplyAdd(basis + (long)t * CodebookSize, x[t], row, CodebookSize);
+            }
         }
     }
 
@@ -164,53 +161,40 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
         var d = PaddedDimension;
         var m = SubQuantizers;
         var dsub = d / m;
-        var terms = new float[ListCount * m * CodebookSize];
-        fixed (float* codebooks = PqCodebooks, centroids = Centroids)
+        var tableSize = m * CodebookSize;
+        var entryNorms = VectorMath.SquaredNorms(PqCodebooks, dsub);
+        var terms = new float[ListCount * tableSize];
+        fixed (float* centroids = Centroids, output = terms, norms = entryNorms)
         {
-            var (codebookPtr, centroidPtr) = ((nint)codebooks, (nint)centroids);
+            var (centroidPtr, outputPtr, normPtr) = ((nint)centroids, (nint)output, (nint)norms);
             Parallel.For(0, ListCount, list =>
             {
-                for (var s = 0; s < m; s++)
-                {
-                    var centroid = (float*)centroidPtr + (long)list * d + s * dsub;
-                    for (var c = 0; c < CodebookSize; c++)
-                    {
-                        var entry = (float*)codebookPtr + (long)(s * CodebookSize + c) * dsub;
-                        terms[(list * m + s) * CodebookSize + c] = VectorMath.Dot(entry, entry, dsub) + 2 * VectorMath.Dot(centroid, entry, dsub);
-                    }
-                }
+                var table = (float*)outputPtr + (long)list * tableSize;
+                InnerProductTable((float*)centroidPtr + (long)list * d, table);
+                for (var i = 0; i < tableSize; i++) table[i] = ((float*)normPtr)[i] - table[i];
             });
         }
         return terms;
     }
 
-    private void SearchChunk(float* queries, int first, int last, int[] probes, float[] coarseDistances, int nprobe, float[] listTerms, QueryHeaps heaps)
+    private protected override void SearchPreassigned(in ProbedBatch batch, int first, int last, QueryHeaps heaps)
     {
-        var d = PaddedDimension;
-        var m = SubQuantizers;
-        var dsub = d / m;
-        var tableSize = m * CodebookSize;
+        var listTerms = LazyInitializer.EnsureInitialized(ref _listTerms, ComputeListTerms);
+        var tableSize = SubQuantizers * CodebookSize;
         var queryTerms = ArrayPool<float>.Shared.Rent(tableSize);
         var table = ArrayPool<float>.Shared.Rent(tableSize);
         try
         {
-            fixed (float* codebooks = PqCodebooks, queryTerm = queryTerms, distances = table, terms = listTerms)
+            fixed (float* queryTerm = queryTerms, distances = table, terms = listTerms)
             {
                 for (var query = first; query < last; query++)
                 {
-                    var x = queries + (long)query * d;
-                    for (var s = 0; s < m; s++)
-                        for (var c = 0; c < CodebookSize; c++)
-                            queryTerm[s * CodebookSize + c] = -2 * VectorMath.Dot(x + s * dsub, codebooks + (s * CodebookSize + c) * dsub, dsub);
-                    for (var p = 0; p < nprobe; p++)
+                    InnerProductTable(batch.Query(query), queryTerm);
+                    for (var p = 0; p < batch.Nprobe; p++)
                     {
-                        var list = probes[query * nprobe + p];
-                        var listTerm = terms + (long)list * tableSize;
-                        var i = 0;
-                        for (; i + Vector<float>.Count <= tableSize; i += Vector<float>.Count)
-                            (Vector.Load(listTerm + i) + Vector.Load(queryTerm + i)).Store(distances + i);
-                        for (; i < tableSize; i++) distances[i] = listTerm[i] + queryTerm[i];
-                        ScanList(list, coarseDistances[query * nprobe + p], distances, query, heaps);
+                        var list = batch.List(query, p);
+                        VectorMath.Add(terms + (long)list * tableSize, queryTerm, distances, tableSize);
+                        ScanList(list, batch.CoarseDistance(query, p), distances, query, heaps);
                     }
                     heaps.SortAndPad(query, new L2Finisher(0f));
                 }
@@ -227,7 +211,7 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
     private void ScanList(int list, float coarseDistance, float* table, int query, QueryHeaps heaps)
     {
         var m = SubQuantizers;
-        var ids = _listIds[list];
+        var ids = ListIdsOf(list);
         var threshold = heaps.Threshold(query);
         fixed (byte* codes = _listCodes[list])
         {
@@ -246,7 +230,6 @@ public sealed unsafe class IvfPqIndex : IIvfIndex
     /// <summary>Rows of <paramref name="dimension"/> floats copied into rows of <paramref name="padded"/>, zero-filled.</summary>
     private static float[] Pad(ReadOnlySpan<float> rows, int dimension, int padded)
     {
-        if (padded == dimension) return rows.ToArray();
         var count = rows.Length / dimension;
         var result = new float[count * padded];
         for (var i = 0; i < count; i++) rows.Slice(i * dimension, dimension).CopyTo(result.AsSpan(i * padded, dimension));

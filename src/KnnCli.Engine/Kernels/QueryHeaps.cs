@@ -24,6 +24,9 @@ internal readonly unsafe struct QueryHeaps
 
     public int K { get; }
 
+    /// <summary>The same heaps seen from query <paramref name="first"/> on, so that query is heap 0.</summary>
+    public QueryHeaps Offset(int first) => new(_scores + (long)first * K, _ids + (long)first * K, _sizes + first, K);
+
     /// <summary>The score a candidate must beat to enter query <paramref name="query"/>'s heap (infinity until full).</summary>
     public float Threshold(int query) => _sizes[query] < K ? float.PositiveInfinity : _scores[(long)query * K];
 

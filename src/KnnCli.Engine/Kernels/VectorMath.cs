@@ -40,6 +40,33 @@ internal static unsafe class VectorMath
         fixed (float* px = x, py = y) return Dot(px, py, Math.Min(x.Length, y.Length));
     }
 
+    /// <summary>output = a × x over <paramref name="length"/> floats.</summary>
+    public static void Scale(float* x, float a, float* output, int length)
+    {
+        var scale = new Vector<float>(a);
+        var i = 0;
+        for (; i + Vector<float>.Count <= length; i += Vector<float>.Count) (Vector.Load(x + i) * scale).Store(output + i);
+        for (; i < length; i++) output[i] = a * x[i];
+    }
+
+    /// <summary>output += a × x over <paramref name="length"/> floats.</summary>
+    public static void MultiplyAdd(float* x, float a, float* output, int length)
+    {
+        var scale = new Vector<float>(a);
+        var i = 0;
+        for (; i + Vector<float>.Count <= length; i += Vector<float>.Count)
+            Vector.FusedMultiplyAdd(Vector.Load(x + i), scale, Vector.Load(output + i)).Store(output + i);
+        for (; i < length; i++) output[i] += a * x[i];
+    }
+
+    /// <summary>output = x + y over <paramref name="length"/> floats.</summary>
+    public static void Add(float* x, float* y, float* output, int length)
+    {
+        var i = 0;
+        for (; i + Vector<float>.Count <= length; i += Vector<float>.Count) (Vector.Load(x + i) + Vector.Load(y + i)).Store(output + i);
+        for (; i < length; i++) output[i] = x[i] + y[i];
+    }
+
     /// <summary>‖x − y‖² over <paramref name="length"/> floats.</summary>
     public static float SquaredDistance(float* x, float* y, int length)
     {

@@ -1,21 +1,36 @@
+using System.Net.Sockets;
 using Amazon.Runtime;
 using KnnCli.Core.Errors;
 
 namespace KnnCli.Targets.SageMaker.Aws;
 
 /// <summary>
-/// AWSSDK client-side failures (no answer from the service) as one-line KnnExceptions: credential resolution problems
-/// (an SSO profile without a cached token, an assume-role source that fails …) are exit 3, anything else exit 1.
+/// Failures before any answer from a service, as one-line exit-3 errors chosen by the exception's type: a network
+/// failure (host not found, connection refused, no route, timeout) is <see cref="ServiceUnreachableException"/>,
+/// any other client-side AWSSDK failure (credential resolution: SSO without a cached token, a failing assume-role
+/// source …) is <see cref="AwsConfigurationException"/>.
 /// </summary>
 internal static class AwsClientFailures
 {
+    /// <summary>What to check when a service cannot be reached.</summary>
+    public const string UnreachableAdvice = "check --region, AWS_ENDPOINT_URL and the network";
+
     public static KnnException Translate(AmazonClientException e, AwsService service, string operation)
     {
         var message = e.Message.ReplaceLineEndings(" ").Trim();
-        return message.Contains("credential", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("SSO", StringComparison.Ordinal)
-            || message.Contains("profile", StringComparison.OrdinalIgnoreCase)
-            ? new AwsConfigurationException($"{service.DisplayName} {operation}: could not get AWS credentials: {message}", e)
-            : new RemoteFailureException($"{service.DisplayName} {operation}: {message}", e);
+        return IsNetworkFailure(e)
+            ? new ServiceUnreachableException($"{service.DisplayName} {operation}: could not reach the service ({message}); {UnreachableAdvice}.", e)
+            : new AwsConfigurationException($"{service.DisplayName} {operation}: could not get AWS credentials: {message}", e);
+    }
+
+    /// <summary>The service could not be reached, not a signing or credential problem.</summary>
+    public static ServiceUnreachableException Unreachable(AwsService service, string operation, Uri? url, string reason, Exception e) =>
+        new($"{service.DisplayName} {operation}: could not reach {url?.GetLeftPart(UriPartial.Authority)}: {reason}; {UnreachableAdvice}.", e);
+
+    private static bool IsNetworkFailure(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+            if (cause is HttpRequestException or SocketException or IOException or TimeoutException or TaskCanceledException) return true;
+        return false;
     }
 }

@@ -63,7 +63,7 @@ internal static class AwsResponses
     public static string? RequestId(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-amzn-RequestId", out var values) ? values.FirstOrDefault() : null;
 
-    /// <summary>Sends a request; an error answer throws AwsServiceException, an unreachable endpoint a one-line RemoteFailureException.</summary>
+    /// <summary>Sends a request; an error answer throws AwsServiceException, an unreachable endpoint a one-line ServiceUnreachableException (exit 3), attempts that all time out a RemoteFailureException.</summary>
     public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, AwsService service, string operation, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -73,10 +73,11 @@ internal static class AwsResponses
         }
         catch (HttpRequestException e)
         {
-            throw new RemoteFailureException($"{service.DisplayName} {operation}: could not reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {e.Message}", e);
+            throw AwsClientFailures.Unreachable(service, operation, request.RequestUri, e.Message, e);
         }
         catch (TimeoutException e)
         {
+            // The service was reached but every attempt was too slow: the remote work failed (exit 1).
             throw new RemoteFailureException($"{service.DisplayName} {operation}: {request.RequestUri?.GetLeftPart(UriPartial.Authority)} gave {e.Message}.", e);
         }
 

@@ -164,6 +164,7 @@ public sealed class ProductionVariantServerlessConfig
 {
     public required int MemorySizeInMB { get; init; }
     public required int MaxConcurrency { get; init; }
+    public int? ProvisionedConcurrency { get; init; }
 }
 
 public sealed class ProductionVariant
@@ -217,6 +218,13 @@ public sealed class DescribeEndpointResponse
     public string? EndpointStatus { get; init; }
     public string? FailureReason { get; init; }
     public DateTimeOffset? CreationTime { get; init; }
+    public IReadOnlyList<ProductionVariantSummary>? ProductionVariants { get; init; }
+}
+
+public sealed class ProductionVariantSummary
+{
+    public string? VariantName { get; init; }
+    public ProductionVariantServerlessConfig? CurrentServerlessConfig { get; init; }
 }
 
 public sealed class DeleteEndpointRequest

@@ -11,8 +11,9 @@ namespace KnnCli.Commands;
 public sealed record VerbContext(WorkflowContext Workflow, ResultWriter Results);
 
 /// <summary>
-/// Runs a verb's action: resolves the common settings, then maps expected failures to one line on stderr and
-/// the design's exit codes (no stack trace), and Ctrl-C to 130.
+/// Runs a verb's action: resolves the common settings, then maps every failure to one `error: …` line on stderr and
+/// an exit code chosen by the exception's type (the design's codes; 70 for a bug), and Ctrl-C to 130. The stack
+/// trace is printed only with --verbose.
 /// </summary>
 public static class CommandRunner
 {
@@ -22,7 +23,8 @@ public static class CommandRunner
     public static async Task<int> RunAsync(ParseResult result, KnnServices services, Func<ParseResult, VerbContext, CancellationToken, Task> action, CancellationToken cancellationToken)
     {
         var json = result.GetValue(CommonOptions.Json);
-        var log = new ConsoleLog(services.Error, result.GetValue(CommonOptions.Quiet) || json, result.GetValue(CommonOptions.Verbose), services.Interactive);
+        var verbose = result.GetValue(CommonOptions.Verbose);
+        var log = new ConsoleLog(services.Error, result.GetValue(CommonOptions.Quiet) || json, verbose, services.Interactive);
         try
         {
             var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn")).LoadAsync(cancellationToken);
@@ -38,14 +40,34 @@ public static class CommandRunner
         }
         catch (KnnException e)
         {
-            services.Error.WriteLine($"error: {e.Message}");
-            return e.ExitCode;
+            return Fail(services.Error, OneLine(e.Message), e, verbose, e.ExitCode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The file system refused (permissions, a full disk, a locked file): the environment, not a bug.
-            services.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.UsageOrInput;
+            return Fail(services.Error, OneLine(e.Message), e, verbose, ExitCodes.UsageOrInput);
         }
+        catch (Exception e)
+        {
+            return Fail(services.Error,
+                $"internal error: {OneLine(e.Message)} ({e.GetType().Name}); this is a bug in knn: run again with --verbose for the details and report it",
+                e, verbose, ExitCodes.InternalError);
+        }
+    }
+
+    /// <summary>Longest error line printed: messages quote excerpts of bad values, this bounds what slips through.</summary>
+    private const int MaxMessage = 1000;
+
+    private static int Fail(TextWriter error, string message, Exception exception, bool verbose, int exitCode)
+    {
+        error.WriteLine($"error: {message}");
+        if (verbose) error.WriteLine(exception.ToString());
+        return exitCode;
+    }
+
+    private static string OneLine(string message)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim();
+        return line.Length <= MaxMessage ? line : $"{line[..MaxMessage]}…";
     }
 }

@@ -13,11 +13,12 @@ public static class DeployCommand
     public static readonly Option<int?> InstanceCount = new("--instance-count") { Description = "Endpoint instance count (default: 1)" };
     public static readonly Option<int?> ServerlessMemory = new("--serverless-memory") { Description = "Serverless endpoint memory in MB (1024-6144); makes the endpoint serverless" };
     public static readonly Option<int?> MaxConcurrency = new("--max-concurrency") { Description = "Serverless maximum concurrency (default: 5)" };
+    public static readonly Option<int?> ProvisionedConcurrency = new("--provisioned-concurrency") { Description = "Serverless provisioned concurrency: invocations kept warm (1 to --max-concurrency)" };
 
     public static Command Create(KnnServices services)
     {
         var command = new Command("deploy", "Deploy the trained model to an endpoint (local: a knn serve process on 127.0.0.1)");
-        foreach (var option in new Option[] { ModelName, EndpointName, InstanceType, InstanceCount, ServerlessMemory, MaxConcurrency })
+        foreach (var option in new Option[] { ModelName, EndpointName, InstanceType, InstanceCount, ServerlessMemory, MaxConcurrency, ProvisionedConcurrency })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
@@ -35,6 +36,7 @@ public static class DeployCommand
         InstanceCount = parse.GetValue(InstanceCount),
         ServerlessMemory = parse.GetValue(ServerlessMemory),
         MaxConcurrency = parse.GetValue(MaxConcurrency),
+        ProvisionedConcurrency = parse.GetValue(ProvisionedConcurrency),
     };
 
     public static void Print(TextWriter output, DeployResult result) =>

@@ -4,24 +4,33 @@ using KnnCli.Output;
 
 namespace KnnCli.Commands;
 
-/// <summary>knn upload: the prepared CSVs into the store as text/csv.</summary>
+/// <summary>knn upload: the prepared CSVs into the store as text/csv, or as RecordIO-protobuf.</summary>
 public static class UploadCommand
 {
     public static readonly Option<string?> Train = new("--train") { Description = "Train CSV (default: from knn prepare)" };
     public static readonly Option<string?> Test = new("--test") { Description = "Test CSV (default: from knn prepare)" };
+    public static readonly Option<string> Format = new("--format")
+    {
+        Description = "Store the channels as csv (text/csv) or recordio (RecordIO-protobuf .pbr files, application/x-recordio-protobuf, as the SDK's record_set() writes)",
+        DefaultValueFactory = _ => "csv",
+    };
 
     public static Command Create(KnnServices services)
     {
         var command = new Command("upload", "Upload the train and test CSVs to the store (S3, or the local folder store)");
         command.Options.Add(Train);
         command.Options.Add(Test);
+        Format.AcceptOnlyFromAmong("csv", "recordio");
+        command.Options.Add(Format);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            var result = await new UploadWorkflow(verb.Workflow).RunAsync(new UploadOptions(parse.GetValue(Train), parse.GetValue(Test)), ct);
+            var result = await new UploadWorkflow(verb.Workflow).RunAsync(new UploadOptions(parse.GetValue(Train), parse.GetValue(Test), ReadFormat(parse)), ct);
             verb.Results.Write(result, CliJsonContext.Default.UploadResult, output => Print(output, result));
         });
         return command;
     }
+
+    public static UploadFormat ReadFormat(ParseResult parse) => parse.GetValue(Format) == "recordio" ? UploadFormat.RecordIo : UploadFormat.Csv;
 
     public static void Print(TextWriter output, UploadResult result)
     {

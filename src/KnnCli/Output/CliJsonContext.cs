@@ -16,4 +16,5 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(ModelSetResult))]
 [JsonSerializable(typeof(ModelPullResult))]
 [JsonSerializable(typeof(TransformResult))]
+[JsonSerializable(typeof(TuneResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -11,7 +11,7 @@ namespace KnnCli.Core.Tests.Formats;
 
 public sealed class RecordProtobufTests : IDisposable
 {
-    private static readonly string Script = Path.Combine(RepositoryRoot(), "tests", "python", "record_protobuf.py");
+    private static readonly string Script = DebianPython.Script("record_protobuf.py");
     private readonly string _work = Directory.CreateTempSubdirectory("knn-recordio-").FullName;
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
@@ -180,13 +180,6 @@ public sealed class RecordProtobufTests : IDisposable
 
     private static Task<string> RunPythonAsync(params string[] arguments) =>
         DebianPython.RunAsync(Script, "python3-protobuf and protobuf-compiler", TimeSpan.FromMinutes(2), arguments);
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "KnnCli.sln"))) return directory.FullName;
-        throw new InvalidOperationException("KnnCli.sln not found above the test output folder.");
-    }
 }
 
 /// <summary>Random records: up to four keys per map, dense or sparse tensors, any float32 bit pattern.</summary>

@@ -13,7 +13,7 @@ internal static class PythonFaiss
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static string Script { get; } = Path.Combine(FindRepositoryRoot(), "tests", "python", "faiss_interop.py");
+    public static string Script { get; } = DebianPython.Script("faiss_interop.py");
 
     /// <summary>Runs the script with <paramref name="arguments"/> and returns its standard output.</summary>
     public static Task<string> RunAsync(params string[] arguments) =>
@@ -69,15 +69,6 @@ internal static class PythonFaiss
             return;
         }
         Assert.Fail($"The artifact has no {entryName}.");
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "KnnCli.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"No KnnCli.sln above {AppContext.BaseDirectory}.");
     }
 }
 
