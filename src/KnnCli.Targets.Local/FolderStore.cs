@@ -44,20 +44,31 @@ public sealed class FolderStore(string root) : IObjectStore
         return Task.CompletedTask;
     }
 
-    public Task<int> DeletePrefixAsync(StoreUri prefix, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoreObject>> ListAsync(StoreUri prefix, CancellationToken cancellationToken)
     {
         var bucketPath = ObjectPath(new StoreUri(prefix.Bucket, ""));
-        if (!Directory.Exists(bucketPath)) return Task.FromResult(0);
-        var deleted = 0;
+        if (!Directory.Exists(bucketPath)) return Task.FromResult<IReadOnlyList<StoreObject>>([]);
+        var objects = new List<StoreObject>();
         foreach (var file in Directory.EnumerateFiles(bucketPath, "*", SearchOption.AllDirectories))
         {
             var key = Path.GetRelativePath(bucketPath, file).Replace(Path.DirectorySeparatorChar, '/');
-            if (!key.StartsWith(prefix.Key, StringComparison.Ordinal)) continue;
-            File.Delete(file);
-            File.Delete(MetadataPath(new StoreUri(prefix.Bucket, key)));
-            deleted++;
+            // Skip atomic writes in flight (hidden temporaries) and keys outside the prefix.
+            if (!key.StartsWith(prefix.Key, StringComparison.Ordinal) || Path.GetFileName(key).StartsWith('.')) continue;
+            objects.Add(new StoreObject(new StoreUri(prefix.Bucket, key), new FileInfo(file).Length));
         }
-        return Task.FromResult(deleted);
+        objects.Sort((a, b) => string.CompareOrdinal(a.Uri.Key, b.Uri.Key));
+        return Task.FromResult<IReadOnlyList<StoreObject>>(objects);
+    }
+
+    public async Task<int> DeletePrefixAsync(StoreUri prefix, CancellationToken cancellationToken)
+    {
+        var objects = await ListAsync(prefix, cancellationToken);
+        foreach (var item in objects)
+        {
+            File.Delete(ObjectPath(item.Uri));
+            File.Delete(MetadataPath(item.Uri));
+        }
+        return objects.Count;
     }
 
     /// <summary>The content type recorded for an object, or null when the object is absent.</summary>

@@ -38,6 +38,8 @@ internal sealed class LocalDryRun(IObjectStore store, IHosting hosting, IWorkflo
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<StoreObject>> ListAsync(StoreUri prefix, CancellationToken cancellationToken) => store.ListAsync(prefix, cancellationToken);
+
     public Task<int> DeletePrefixAsync(StoreUri prefix, CancellationToken cancellationToken)
     {
         Would($"delete every object under {prefix}");

@@ -74,26 +74,7 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         var hp = request.Hyperparameters;
         var configuration = hp.ToStringMap().Concat(request.ExtraHyperparameters).Select(p => $"'{p.Key}': '{p.Value}'");
         log.Log(LogLine($"Final configuration: {{{string.Join(", ", configuration)}}}"));
-        log.Log(LogLine($"Using per-worker sample size = {hp.SampleSize} (number of workers = 1)."));
-
-        ReservoirSampler? sampler = null;
-        var featureCount = 0;
-        await using (var train = await store.OpenReadAsync(request.Train, cancellationToken))
-        using (var reader = TrainingData.OpenReader(train, request.Train.ToString(), request.ContentType))
-        {
-            while (true)
-            {
-                var batch = await reader.ReadBatchAsync(hp.MiniBatchSize, cancellationToken);
-                if (batch.RowCount == 0) break;
-                featureCount = batch.FeatureCount;
-                sampler ??= new ReservoirSampler(featureCount, hp.SampleSize, hp.Seed);
-                for (var r = 0; r < batch.RowCount; r++)
-                    sampler.Offer(batch.Features.AsSpan(r * featureCount, featureCount), batch.Labels[r]);
-            }
-        }
-        if (sampler is null) throw DataErrors.InFile(request.Train.ToString(), "the train channel holds no rows");
-        var (vectors, labels) = sampler.ToArrays();
-        log.Log(LogLine($"Got reservoir sample: data=({sampler.Count}, {featureCount}), labels=({sampler.Count},), NaNs=0"));
+        var (vectors, labels, featureCount) = await SampleAsync(request, log, cancellationToken);
 
         log.Log(LogLine("Training index..."));
         var model = KnnModelBuilder.Build(vectors, labels, featureCount, hp);
@@ -112,6 +93,57 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         }
         log.Log(LogLine($"Model saved to {artifact}"));
         return new TrainingResult { JobName = request.JobName, Status = TrainingStatus.Completed, ModelArtifact = artifact, Metrics = metrics };
+    }
+
+    /// <summary>
+    /// The sampling phase on every simulated instance: with N instances the train channel's objects are dealt out as
+    /// ShardedByS3Key does, each worker reservoir-samples its share of sample_size from its shard alone, and the
+    /// samples are gathered (in worker order) into one training set, as the container collects them on algo-1.
+    /// </summary>
+    private async Task<(float[] Vectors, float[] Labels, int FeatureCount)> SampleAsync(TrainingRequest request, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        var hp = request.Hyperparameters;
+        var objects = (await store.ListAsync(request.Train, cancellationToken)).Select(o => o.Uri).ToList();
+        if (objects.Count == 0) throw new NotFoundException($"{request.Train}: the train channel holds no objects.");
+        var workers = request.InstanceCount;
+        var samples = new List<(float[] Vectors, float[] Labels)>();
+        var featureCount = 0;
+        for (var worker = 0; worker < workers; worker++)
+        {
+            var host = $"algo-{worker + 1}";
+            var shard = workers == 1 ? objects : DistributedSampling.ShardFor(objects, workers, worker);
+            var share = DistributedSampling.PerWorkerSampleSize(hp.SampleSize, workers, worker);
+            log.Log(LogLine($"[{host}] Using per-worker sample size = {share} (number of workers = {workers})."));
+            if (shard.Count == 0 || share == 0)
+            {
+                log.Log(LogLine($"[{host}] Got reservoir sample: data=(0, {featureCount}), labels=(0,), NaNs=0"));
+                continue;
+            }
+
+            // Each worker seeds its own reservoir, so workers sample independently and one worker reproduces a single-instance run.
+            ReservoirSampler? sampler = null;
+            foreach (var uri in shard)
+            {
+                await using var train = await store.OpenReadAsync(uri, cancellationToken);
+                using var reader = TrainingData.OpenReader(train, uri.ToString(), request.ContentType);
+                while (await reader.ReadBatchAsync(hp.MiniBatchSize, cancellationToken) is { RowCount: > 0 } batch)
+                {
+                    if (featureCount != 0 && batch.FeatureCount != featureCount)
+                        throw DataErrors.InFile(uri.ToString(), $"rows have {batch.FeatureCount} features, other train rows {featureCount}");
+                    featureCount = batch.FeatureCount;
+                    sampler ??= new ReservoirSampler(featureCount, share, hp.Seed + worker);
+                    for (var r = 0; r < batch.RowCount; r++)
+                        sampler.Offer(batch.Features.AsSpan(r * featureCount, featureCount), batch.Labels[r]);
+                }
+            }
+            if (sampler is null) continue;
+            samples.Add(sampler.ToArrays());
+            log.Log(LogLine($"[{host}] Got reservoir sample: data=({sampler.Count}, {featureCount}), labels=({sampler.Count},), NaNs=0"));
+        }
+        if (samples.Count == 0) throw DataErrors.InFile(request.Train.ToString(), "the train channel holds no rows");
+        return samples.Count == 1
+            ? (samples[0].Vectors, samples[0].Labels, featureCount)
+            : ([.. samples.SelectMany(s => s.Vectors)], [.. samples.SelectMany(s => s.Labels)], featureCount);
     }
 
     /// <summary>Predicts the test channel a mini-batch at a time and logs the container's score lines.</summary>

@@ -126,34 +126,38 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task<int> DeletePrefixAsync(StoreUri prefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoreObject>> ListAsync(StoreUri prefix, CancellationToken cancellationToken)
     {
-        var deleted = 0;
+        var objects = new List<StoreObject>();
         var request = new ListObjectsV2Request { BucketName = prefix.Bucket, Prefix = prefix.Key };
         ListObjectsV2Response page;
         do
         {
             page = await S3Call("ListObjectsV2", prefix, () => S3.ListObjectsV2Async(request, cancellationToken)).ConfigureAwait(false);
-            var keys = (page.S3Objects ?? []).Select(o => new KeyVersion { Key = o.Key }).ToList();
-            if (keys.Count > 0)
-            {
-                if (_dryRun is not null)
-                {
-                    foreach (var key in keys) _dryRun.Print("S3", "DeleteObject", "DELETE", ObjectUrl(new StoreUri(prefix.Bucket, key.Key)), null);
-                }
-                else
-                {
-                    var delete = new DeleteObjectsRequest { BucketName = prefix.Bucket, Objects = keys };
-                    var result = await S3Call("DeleteObjects", prefix, () => S3.DeleteObjectsAsync(delete, cancellationToken)).ConfigureAwait(false);
-                    if (result.DeleteErrors is { Count: > 0 } errors)
-                        throw new RemoteFailureException($"S3 DeleteObjects: {errors[0].Code}: {errors[0].Message} (s3://{prefix.Bucket}/{errors[0].Key})");
-                }
-                deleted += keys.Count;
-            }
+            objects.AddRange((page.S3Objects ?? []).Select(o => new StoreObject(new StoreUri(prefix.Bucket, o.Key), o.Size ?? 0)));
             request.ContinuationToken = page.NextContinuationToken;
         }
         while (page.IsTruncated == true);
-        return deleted;
+        return objects;
+    }
+
+    public async Task<int> DeletePrefixAsync(StoreUri prefix, CancellationToken cancellationToken)
+    {
+        var objects = await ListAsync(prefix, cancellationToken).ConfigureAwait(false);
+        // DeleteObjects takes at most 1,000 keys per call.
+        foreach (var chunk in objects.Chunk(1000))
+        {
+            if (_dryRun is not null)
+            {
+                foreach (var item in chunk) _dryRun.Print("S3", "DeleteObject", "DELETE", ObjectUrl(item.Uri), null);
+                continue;
+            }
+            var delete = new DeleteObjectsRequest { BucketName = prefix.Bucket, Objects = [.. chunk.Select(o => new KeyVersion { Key = o.Uri.Key })] };
+            var result = await S3Call("DeleteObjects", prefix, () => S3.DeleteObjectsAsync(delete, cancellationToken)).ConfigureAwait(false);
+            if (result.DeleteErrors is { Count: > 0 } errors)
+                throw new RemoteFailureException($"S3 DeleteObjects: {errors[0].Code}: {errors[0].Message} (s3://{prefix.Bucket}/{errors[0].Key})");
+        }
+        return objects.Count;
     }
 
     public void Dispose()

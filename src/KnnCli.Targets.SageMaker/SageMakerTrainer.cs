@@ -50,8 +50,9 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
             HyperParameters = hyperparameters,
             InputDataConfig =
             [
-                Channel("train", request.Train, request.ContentType, inputMode),
-                .. request.Test is { } test ? [Channel("test", test, request.ContentType, inputMode)] : Array.Empty<Channel>(),
+                // Several instances each take their own shard of the train objects; every instance scores the whole test channel.
+                Channel("train", request.Train, request.ContentType, inputMode, request.InstanceCount > 1 ? "ShardedByS3Key" : "FullyReplicated"),
+                .. request.Test is { } test ? [Channel("test", test, request.ContentType, inputMode, "FullyReplicated")] : Array.Empty<Channel>(),
             ],
             OutputDataConfig = new OutputDataConfig { S3OutputPath = request.OutputPath.ToString() },
             ResourceConfig = new ResourceConfig { InstanceType = request.InstanceType, InstanceCount = request.InstanceCount, VolumeSizeInGB = VolumeSizeInGb },
@@ -60,10 +61,10 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
         };
     }
 
-    private static Channel Channel(string name, StoreUri data, string contentType, string inputMode) => new()
+    private static Channel Channel(string name, StoreUri data, string contentType, string inputMode, string distribution) => new()
     {
         ChannelName = name,
-        DataSource = new DataSource { S3DataSource = new S3DataSource { S3DataType = "S3Prefix", S3Uri = data.ToString(), S3DataDistributionType = "FullyReplicated" } },
+        DataSource = new DataSource { S3DataSource = new S3DataSource { S3DataType = "S3Prefix", S3Uri = data.ToString(), S3DataDistributionType = distribution } },
         ContentType = contentType,
         InputMode = inputMode,
     };

@@ -1,5 +1,8 @@
 namespace KnnCli.Core.Targets;
 
+/// <summary>An object found by a listing.</summary>
+public sealed record StoreObject(StoreUri Uri, long Size);
+
 /// <summary>An S3-like object store: S3 on the sagemaker target, a folder on the local target.</summary>
 public interface IObjectStore
 {
@@ -19,6 +22,9 @@ public interface IObjectStore
 
     /// <summary>Makes sure the bucket exists (creating it when absent).</summary>
     Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken);
+
+    /// <summary>Every object whose key starts with the prefix's key (S3Prefix semantics), in key order.</summary>
+    Task<IReadOnlyList<StoreObject>> ListAsync(StoreUri prefix, CancellationToken cancellationToken);
 
     /// <summary>Deletes every object under the prefix; returns how many were deleted (0 when none: not an error).</summary>
     Task<int> DeletePrefixAsync(StoreUri prefix, CancellationToken cancellationToken);

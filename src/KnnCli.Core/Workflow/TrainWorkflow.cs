@@ -60,11 +60,14 @@ public sealed class TrainWorkflow(WorkflowContext context)
         await using var target = context.CreateTarget();
         var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
         var upload = new UploadWorkflow(context);
-        var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", cancellationToken)
+        var instanceCount = options.InstanceCount ?? 1;
+        if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
+        var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", instanceCount, cancellationToken)
             ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
-        var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", cancellationToken);
+        var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", 1, cancellationToken);
 
-        var featureCount = await CountFeaturesAsync(target, trainUri, trainLocal, hyperparameters.FeatureDim, cancellationToken);
+        var firstTrainObject = context.Settings.DryRun ? trainUri : await TrainChannel.CheckAsync(target, trainUri, instanceCount, cancellationToken);
+        var featureCount = await CountFeaturesAsync(target, firstTrainObject, trainLocal, hyperparameters.FeatureDim, cancellationToken);
         try
         {
             hyperparameters.ValidateAgainst(featureCount);
@@ -82,10 +85,10 @@ public sealed class TrainWorkflow(WorkflowContext context)
             ExtraHyperparameters = extra,
             Train = trainUri,
             Test = testChannel?.Uri,
-            ContentType = ChannelContentType(trainUri, testChannel?.Uri),
+            ContentType = ChannelContentType(firstTrainObject, testChannel?.Uri),
             OutputPath = context.OutputPrefix(bucket),
             InstanceType = options.InstanceType ?? "ml.m5.large",
-            InstanceCount = options.InstanceCount ?? 1,
+            InstanceCount = instanceCount,
             InputMode = options.InputMode,
             RoleArn = context.Settings.RoleArn,
         };
@@ -132,17 +135,18 @@ public sealed class TrainWorkflow(WorkflowContext context)
         return (known, extra);
     }
 
-    private async Task<(StoreUri Uri, string? LocalFile)?> ResolveChannelAsync(ITarget target, UploadWorkflow upload, string? given, string? stateUri, string? stateFile, string bucket, string channel, CancellationToken cancellationToken)
+    /// <summary>A local file is uploaded in <paramref name="shards"/> parts, one per training instance.</summary>
+    private async Task<(StoreUri Uri, string? LocalFile)?> ResolveChannelAsync(ITarget target, UploadWorkflow upload, string? given, string? stateUri, string? stateFile, string bucket, string channel, int shards, CancellationToken cancellationToken)
     {
         if (given is not null)
         {
             if (StoreUri.IsStoreUri(given)) return (StoreUri.Parse(given), null);
             if (!File.Exists(given)) throw new InputException($"--{channel} {given}: no such file.");
-            return (await upload.PutAsync(target, given, bucket, cancellationToken), given);
+            return (await upload.PutAsync(target, given, bucket, shards, UploadFormat.Csv, cancellationToken), given);
         }
         if (stateUri is not null) return (StoreUri.Parse(stateUri), stateFile is not null && File.Exists(stateFile) ? stateFile : null);
         if (stateFile is not null && File.Exists(stateFile))
-            return (await upload.PutAsync(target, stateFile, bucket, cancellationToken), stateFile);
+            return (await upload.PutAsync(target, stateFile, bucket, shards, UploadFormat.Csv, cancellationToken), stateFile);
         return null;
     }
 

@@ -9,6 +9,7 @@ public static class UploadCommand
 {
     public static readonly Option<string?> Train = new("--train") { Description = "Train CSV (default: from knn prepare)" };
     public static readonly Option<string?> Test = new("--test") { Description = "Test CSV (default: from knn prepare)" };
+    public static readonly Option<int> Shards = new("--shards") { Description = "Split the train CSV into N balanced parts, for train --instance-count N (default: 1)", DefaultValueFactory = _ => 1 };
     public static readonly Option<string> Format = new("--format")
     {
         Description = "Store the channels as csv (text/csv) or recordio (RecordIO-protobuf .pbr files, application/x-recordio-protobuf, as the SDK's record_set() writes)",
@@ -20,11 +21,12 @@ public static class UploadCommand
         var command = new Command("upload", "Upload the train and test CSVs to the store (S3, or the local folder store)");
         command.Options.Add(Train);
         command.Options.Add(Test);
+        command.Options.Add(Shards);
         Format.AcceptOnlyFromAmong("csv", "recordio");
         command.Options.Add(Format);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            var result = await new UploadWorkflow(verb.Workflow).RunAsync(new UploadOptions(parse.GetValue(Train), parse.GetValue(Test), ReadFormat(parse)), ct);
+            var result = await new UploadWorkflow(verb.Workflow).RunAsync(new UploadOptions(parse.GetValue(Train), parse.GetValue(Test), ReadFormat(parse), parse.GetValue(Shards)), ct);
             verb.Results.Write(result, CliJsonContext.Default.UploadResult, output => Print(output, result));
         });
         return command;
@@ -34,7 +36,7 @@ public static class UploadCommand
 
     public static void Print(TextWriter output, UploadResult result)
     {
-        output.WriteLine($"Train: {result.TrainUri}");
+        output.WriteLine(result.TrainShards > 1 ? $"Train: {result.TrainUri} ({result.TrainShards} shards)" : $"Train: {result.TrainUri}");
         if (result.TestUri is not null) output.WriteLine($"Test:  {result.TestUri}");
     }
 }
