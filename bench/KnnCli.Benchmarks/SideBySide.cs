@@ -31,7 +31,7 @@ internal static class SideBySide
         var common = new Dictionary<string, object?>
         {
             ["kind"] = "result", ["engine"] = "knn", ["n"] = train.Rows, ["d"] = train.Dimension, ["q"] = test.Rows, ["k"] = k,
-            ["threads"] = Environment.ProcessorCount, ["vector_bits"] = System.Numerics.Vector<float>.Count * 32,
+            ["threads"] = Environment.ProcessorCount, ["vector_bits"] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : 256,
         };
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>(common)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 using KnnCli.Engine.Kernels;
 using KnnCli.Engine.Training;
 
@@ -55,8 +56,18 @@ public sealed unsafe class IvfFlatIndex : IvfIndex
         var d = Dimension;
         var l2 = Metric == IndexMetric.L2;
         var norms = l2 ? LazyInitializer.EnsureInitialized(ref _listNorms, () => [.. _listVectors.Select(v => VectorMath.SquaredNorms(v, d))]) : null;
+        if (KernelWidth.Wide) ScanProbedLists<Simd512, Vector512<float>>(batch, first, last, heaps, norms);
+        else ScanProbedLists<Simd256, Vector256<float>>(batch, first, last, heaps, norms);
+        ExactSearch.Finish(heaps.Offset(first), batch.Query(first), last - first, d, l2);
+    }
+
+    private void ScanProbedLists<TOps, TVec>(in ProbedBatch batch, int first, int last, QueryHeaps heaps, float[][]? norms)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var d = Dimension;
         var nprobe = batch.Nprobe;
-        var g = BlockKernel.GroupWidth;
+        var g = BlockKernel<TOps, TVec>.GroupWidth;
         var listCount = ListCount;
         var offsets = ArrayPool<int>.Shared.Rent(listCount + 1);
         var fill = ArrayPool<int>.Shared.Rent(listCount);
@@ -86,9 +97,9 @@ public sealed unsafe class IvfFlatIndex : IvfIndex
                         for (var start = offsets[l]; start < offsets[l + 1]; start += g)
                         {
                             var lanes = Math.Min(g, offsets[l + 1] - start);
-                            BlockKernel.Pack(batch.Queries, d, bucketed + start, 0, lanes, packed);
-                            var target = new GroupTarget(heaps, bucketed + start, lanes, thresholds);
-                            BlockKernel.Scan(packed, d, target, vectors, ids.Length, listNorms, listIds, 0);
+                            BlockKernel<TOps, TVec>.Pack(batch.Queries, d, bucketed + start, 0, lanes, packed);
+                            var target = new GroupTarget(heaps, bucketed + start, lanes, g, thresholds);
+                            BlockKernel<TOps, TVec>.Scan(packed, d, target, vectors, ids.Length, listNorms, listIds, 0);
                         }
                     }
                 }
@@ -101,7 +112,5 @@ public sealed unsafe class IvfFlatIndex : IvfIndex
             ArrayPool<int>.Shared.Return(bucket);
             ArrayPool<float>.Shared.Return(packedArray);
         }
-        var chunkHeaps = heaps.Offset(first);
-        ExactSearch.Finish(chunkHeaps, batch.Query(first), last - first, d, l2);
     }
 }

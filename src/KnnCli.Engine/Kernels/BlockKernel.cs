@@ -1,24 +1,21 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace KnnCli.Engine.Kernels;
 
 /// <summary>
-/// The exact-search micro-kernel. A group of up to <see cref="GroupWidth"/> queries is packed dimension-major, one
-/// query per SIMD lane (two vectors wide); database rows are read in place, eight at a time, each coordinate
-/// broadcast and multiplied into the 2×8 register tile with FMA. When a tile is done its dot products become
-/// scores (‖y‖² − 2x·y for L2, −x·y for inner product) and are compared with every lane's current k-th best at
-/// once, so the top-k selection happens while the tile is still in registers and no distance matrix is stored.
+/// The exact-search micro-kernel, for one register width (<see cref="ISimdOps{TVec}"/>). A group of up to
+/// <see cref="GroupWidth"/> queries is packed dimension-major, one query per SIMD lane (two registers wide);
+/// database rows are read in place, <c>RowTile</c> at a time, each coordinate broadcast and multiplied into the
+/// 2 × RowTile register tile with FMA. When a tile is done its dot products become scores (‖y‖² − 2x·y for L2,
+/// −x·y for inner product) and are compared with every lane's current k-th best at once, so the top-k selection
+/// happens while the tile is still hot and no distance matrix is stored.
 /// </summary>
-internal static unsafe class BlockKernel
+internal static unsafe class BlockKernel<TOps, TVec>
+    where TOps : struct, ISimdOps<TVec>
+    where TVec : struct
 {
-    private const int RowTile = 8;
-
-    /// <summary>Floats per SIMD vector.</summary>
-    public static int Lanes => Vector<float>.Count;
-
-    /// <summary>Queries scanned together: one per lane, two vectors.</summary>
-    public static int GroupWidth => 2 * Vector<float>.Count;
+    /// <summary>Queries scanned together: one per lane, two registers.</summary>
+    public static int GroupWidth => 2 * TOps.Lanes;
 
     /// <summary>
     /// Packs <paramref name="count"/> query rows into <paramref name="packed"/> (d × <see cref="GroupWidth"/>
@@ -43,35 +40,38 @@ internal static unsafe class BlockKernel
     /// </summary>
     public static void Scan(float* packed, int d, in GroupTarget target, float* rows, int rowCount, float* norms, int* ids, int idBase)
     {
-        var w = Lanes;
+        var w = TOps.Lanes;
         var g = GroupWidth;
+        var rowTile = TOps.RowTile;
         var thresholds = target.Thresholds;
-        var thr0 = Vector.Load(thresholds);
-        var thr1 = Vector.Load(thresholds + w);
-        var alpha = new Vector<float>(norms is null ? -1f : -2f);
+        var thr0 = TOps.Load(thresholds);
+        var thr1 = TOps.Load(thresholds + w);
+        var alpha = TOps.Broadcast(norms is null ? -1f : -2f);
         // The tile's dot products go through this buffer: accumulators live only inside the call-free FMA loop,
-        // so the register allocator keeps all sixteen in registers instead of spilling them around Admit calls.
-        var tile = stackalloc float[RowTile * g];
+        // so the register allocator keeps them all in registers instead of spilling them around Admit calls.
+        var tile = stackalloc float[8 * g];
         var j = 0;
-        for (; j + RowTile <= rowCount; j += RowTile)
+        for (; j + rowTile <= rowCount; j += rowTile)
         {
             DotTile(packed, d, rows + (long)j * d, tile);
-            for (var r = 0; r < RowTile; r++)
-                Offer(Vector.Load(tile + r * g), Vector.Load(tile + r * g + w), alpha, norms, j + r, ref thr0, ref thr1, target, ids, idBase);
+            for (var r = 0; r < rowTile; r++)
+                Offer(TOps.Load(tile + r * g), TOps.Load(tile + r * g + w), alpha, norms, j + r, ref thr0, ref thr1, target, ids, idBase);
         }
         for (; j < rowCount; j++)
         {
             DotRow(packed, d, rows + (long)j * d, tile);
-            Offer(Vector.Load(tile), Vector.Load(tile + w), alpha, norms, j, ref thr0, ref thr1, target, ids, idBase);
+            Offer(TOps.Load(tile), TOps.Load(tile + w), alpha, norms, j, ref thr0, ref thr1, target, ids, idBase);
         }
     }
 
-    /// <summary>x·y for every query of the group and each of the eight rows at <paramref name="y0"/>, into tile[row × G + lane].</summary>
+    /// <summary>x·y for every query of the group and each of the RowTile rows at <paramref name="y0"/>, into tile[row × G + lane].</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void DotTile(float* packed, int d, float* y0, float* tile)
     {
-        var w = Lanes;
+        var w = TOps.Lanes;
         var g = GroupWidth;
+        // RowTile is a constant of each specialisation, so the JIT drops the unused rows' code and registers.
+        var eight = TOps.RowTile == 8;
         var y1 = y0 + d;
         var y2 = y1 + d;
         var y3 = y2 + d;
@@ -79,76 +79,86 @@ internal static unsafe class BlockKernel
         var y5 = y4 + d;
         var y6 = y5 + d;
         var y7 = y6 + d;
-        Vector<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
-        Vector<float> a40 = default, a41 = default, a50 = default, a51 = default, a60 = default, a61 = default, a70 = default, a71 = default;
+        TVec a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+        TVec a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
+        TVec a60 = default, a61 = default, a70 = default, a71 = default;
         var q = packed;
         for (var t = 0; t < d; t++, q += g)
         {
-            var q0 = Vector.Load(q);
-            var q1 = Vector.Load(q + w);
-            var b = new Vector<float>(y0[t]);
-            a00 = Vector.FusedMultiplyAdd(q0, b, a00);
-            a01 = Vector.FusedMultiplyAdd(q1, b, a01);
-            b = new Vector<float>(y1[t]);
-            a10 = Vector.FusedMultiplyAdd(q0, b, a10);
-            a11 = Vector.FusedMultiplyAdd(q1, b, a11);
-            b = new Vector<float>(y2[t]);
-            a20 = Vector.FusedMultiplyAdd(q0, b, a20);
-            a21 = Vector.FusedMultiplyAdd(q1, b, a21);
-            b = new Vector<float>(y3[t]);
-            a30 = Vector.FusedMultiplyAdd(q0, b, a30);
-            a31 = Vector.FusedMultiplyAdd(q1, b, a31);
-            b = new Vector<float>(y4[t]);
-            a40 = Vector.FusedMultiplyAdd(q0, b, a40);
-            a41 = Vector.FusedMultiplyAdd(q1, b, a41);
-            b = new Vector<float>(y5[t]);
-            a50 = Vector.FusedMultiplyAdd(q0, b, a50);
-            a51 = Vector.FusedMultiplyAdd(q1, b, a51);
-            b = new Vector<float>(y6[t]);
-            a60 = Vector.FusedMultiplyAdd(q0, b, a60);
-            a61 = Vector.FusedMultiplyAdd(q1, b, a61);
-            b = new Vector<float>(y7[t]);
-            a70 = Vector.FusedMultiplyAdd(q0, b, a70);
-            a71 = Vector.FusedMultiplyAdd(q1, b, a71);
+            var q0 = TOps.Load(q);
+            var q1 = TOps.Load(q + w);
+            var b = TOps.Broadcast(y0[t]);
+            a00 = TOps.MultiplyAdd(q0, b, a00);
+            a01 = TOps.MultiplyAdd(q1, b, a01);
+            b = TOps.Broadcast(y1[t]);
+            a10 = TOps.MultiplyAdd(q0, b, a10);
+            a11 = TOps.MultiplyAdd(q1, b, a11);
+            b = TOps.Broadcast(y2[t]);
+            a20 = TOps.MultiplyAdd(q0, b, a20);
+            a21 = TOps.MultiplyAdd(q1, b, a21);
+            b = TOps.Broadcast(y3[t]);
+            a30 = TOps.MultiplyAdd(q0, b, a30);
+            a31 = TOps.MultiplyAdd(q1, b, a31);
+            b = TOps.Broadcast(y4[t]);
+            a40 = TOps.MultiplyAdd(q0, b, a40);
+            a41 = TOps.MultiplyAdd(q1, b, a41);
+            b = TOps.Broadcast(y5[t]);
+            a50 = TOps.MultiplyAdd(q0, b, a50);
+            a51 = TOps.MultiplyAdd(q1, b, a51);
+            if (eight)
+            {
+                b = TOps.Broadcast(y6[t]);
+                a60 = TOps.MultiplyAdd(q0, b, a60);
+                a61 = TOps.MultiplyAdd(q1, b, a61);
+                b = TOps.Broadcast(y7[t]);
+                a70 = TOps.MultiplyAdd(q0, b, a70);
+                a71 = TOps.MultiplyAdd(q1, b, a71);
+            }
         }
-        a00.Store(tile); a01.Store(tile + w);
-        a10.Store(tile + g); a11.Store(tile + g + w);
-        a20.Store(tile + 2 * g); a21.Store(tile + 2 * g + w);
-        a30.Store(tile + 3 * g); a31.Store(tile + 3 * g + w);
-        a40.Store(tile + 4 * g); a41.Store(tile + 4 * g + w);
-        a50.Store(tile + 5 * g); a51.Store(tile + 5 * g + w);
-        a60.Store(tile + 6 * g); a61.Store(tile + 6 * g + w);
-        a70.Store(tile + 7 * g); a71.Store(tile + 7 * g + w);
+        TOps.Store(a00, tile); TOps.Store(a01, tile + w);
+        TOps.Store(a10, tile + g); TOps.Store(a11, tile + g + w);
+        TOps.Store(a20, tile + 2 * g); TOps.Store(a21, tile + 2 * g + w);
+        TOps.Store(a30, tile + 3 * g); TOps.Store(a31, tile + 3 * g + w);
+        TOps.Store(a40, tile + 4 * g); TOps.Store(a41, tile + 4 * g + w);
+        TOps.Store(a50, tile + 5 * g); TOps.Store(a51, tile + 5 * g + w);
+        if (eight)
+        {
+            TOps.Store(a60, tile + 6 * g); TOps.Store(a61, tile + 6 * g + w);
+            TOps.Store(a70, tile + 7 * g); TOps.Store(a71, tile + 7 * g + w);
+        }
     }
 
     /// <summary>x·y for every query of the group and the one row <paramref name="y"/>, into tile[lane].</summary>
     private static void DotRow(float* packed, int d, float* y, float* tile)
     {
-        var w = Lanes;
+        var w = TOps.Lanes;
         var g = GroupWidth;
-        Vector<float> a0 = default, a1 = default;
+        TVec a0 = default, a1 = default;
         var q = packed;
         for (var t = 0; t < d; t++, q += g)
         {
-            var b = new Vector<float>(y[t]);
-            a0 = Vector.FusedMultiplyAdd(Vector.Load(q), b, a0);
-            a1 = Vector.FusedMultiplyAdd(Vector.Load(q + w), b, a1);
+            var b = TOps.Broadcast(y[t]);
+            a0 = TOps.MultiplyAdd(TOps.Load(q), b, a0);
+            a1 = TOps.MultiplyAdd(TOps.Load(q + w), b, a1);
         }
-        a0.Store(tile);
-        a1.Store(tile + w);
+        TOps.Store(a0, tile);
+        TOps.Store(a1, tile + w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Offer(Vector<float> dot0, Vector<float> dot1, Vector<float> alpha, float* norms, int row,
-        ref Vector<float> thr0, ref Vector<float> thr1, in GroupTarget target, int* ids, int idBase)
+    private static void Offer(TVec dot0, TVec dot1, TVec alpha, float* norms, int row,
+        ref TVec thr0, ref TVec thr1, in GroupTarget target, int* ids, int idBase)
     {
-        var norm = norms is null ? Vector<float>.Zero : new Vector<float>(norms[row]);
-        var s0 = Vector.FusedMultiplyAdd(dot0, alpha, norm);
-        var s1 = Vector.FusedMultiplyAdd(dot1, alpha, norm);
-        if ((Vector.LessThan(s0, thr0) | Vector.LessThan(s1, thr1)) == Vector<int>.Zero) return;
-        target.Admit(s0, s1, ids is null ? idBase + row : ids[row]);
-        thr0 = Vector.Load(target.Thresholds);
-        thr1 = Vector.Load(target.Thresholds + Lanes);
+        var norm = TOps.Broadcast(norms is null ? 0f : norms[row]);
+        var s0 = TOps.MultiplyAdd(dot0, alpha, norm);
+        var s1 = TOps.MultiplyAdd(dot1, alpha, norm);
+        if (!TOps.AnyLess(s0, thr0, s1, thr1)) return;
+        var scores = stackalloc float[GroupTarget.MaxGroupWidth];
+        TOps.Store(s0, scores);
+        TOps.Store(s1, scores + TOps.Lanes);
+        target.Admit(scores, ids is null ? idBase + row : ids[row]);
+        thr0 = TOps.Load(target.Thresholds);
+        thr1 = TOps.Load(target.Thresholds + TOps.Lanes);
     }
 }
 
@@ -158,30 +168,31 @@ internal static unsafe class BlockKernel
 /// </summary>
 internal readonly unsafe struct GroupTarget
 {
+    /// <summary>The widest group any kernel packs (two 512-bit registers).</summary>
+    public const int MaxGroupWidth = 32;
+
     private readonly QueryHeaps _heaps;
     private readonly int* _heapOfLane;
     private readonly int _lanes;
 
-    /// <param name="thresholds">Scratch for <see cref="BlockKernel.GroupWidth"/> floats.</param>
+    /// <param name="thresholds">Scratch for <paramref name="groupWidth"/> floats.</param>
     /// <param name="heapOfLane">The heap (query) index of each of the first <paramref name="lanes"/> lanes.</param>
-    public GroupTarget(QueryHeaps heaps, int* heapOfLane, int lanes, float* thresholds)
+    public GroupTarget(QueryHeaps heaps, int* heapOfLane, int lanes, int groupWidth, float* thresholds)
     {
         _heaps = heaps;
         _heapOfLane = heapOfLane;
         _lanes = lanes;
         Thresholds = thresholds;
-        for (var l = 0; l < BlockKernel.GroupWidth; l++)
+        for (var l = 0; l < groupWidth; l++)
             thresholds[l] = l < lanes ? heaps.Threshold(heapOfLane[l]) : float.NegativeInfinity;
     }
 
     public float* Thresholds { get; }
 
+    /// <summary>Offers lane l's score <c>scores[l]</c> for row <paramref name="id"/> to lane l's heap, for every lane it beats.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public void Admit(Vector<float> scores0, Vector<float> scores1, int id)
+    public void Admit(float* scores, int id)
     {
-        var scores = stackalloc float[BlockKernel.GroupWidth];
-        scores0.Store(scores);
-        scores1.Store(scores + BlockKernel.Lanes);
         for (var l = 0; l < _lanes; l++)
         {
             if (!(scores[l] < Thresholds[l])) continue;
