@@ -102,11 +102,20 @@ public sealed class FolderStore(string root) : IObjectStore
 
     private string MetadataPath(StoreUri uri) => Resolve(_metadata, uri, ".json");
 
+    /// <summary>
+    /// The file for a key, inside its bucket's folder. Absolute keys, '..' that climbs out of the bucket, and bucket
+    /// names that are not one plain folder name are refused before anything is read or written.
+    /// </summary>
     private static string Resolve(string baseDirectory, StoreUri uri, string suffix)
     {
-        var path = Path.GetFullPath(Path.Combine(baseDirectory, uri.Bucket, uri.Key) + suffix);
-        if (!path.StartsWith(baseDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal) && path != baseDirectory)
-            throw new InputException($"{uri}: the key leaves the local store.");
+        if (uri.Bucket is "." or ".." || uri.Bucket.IndexOfAny(['/', '\\', '\0']) >= 0)
+            throw new InputException($"{uri}: '{uri.Bucket}' is not a bucket name the local store accepts.");
+        if (Path.IsPathRooted(uri.Key) || uri.Key.Contains('\0'))
+            throw new InputException($"{uri}: the key is an absolute path; keys are relative to the bucket.");
+        var bucketDirectory = Path.GetFullPath(Path.Combine(baseDirectory, uri.Bucket));
+        var path = Path.GetFullPath(Path.Combine(bucketDirectory, uri.Key) + suffix);
+        if (!path.StartsWith(bucketDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal) && path != bucketDirectory + suffix)
+            throw new InputException($"{uri}: the key leaves the local store's bucket folder.");
         return path;
     }
 }

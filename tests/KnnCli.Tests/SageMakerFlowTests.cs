@@ -77,6 +77,40 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
     }
 
     [Fact]
+    public async Task A_recognisable_secret_key_appears_in_no_output_log_or_state_file()
+    {
+        const string secret = "knnFAKEsecret/DoNotPrint+0123456789abcdefXYZ";
+        var environment = Environment(("AWS_SECRET_ACCESS_KEY", secret));
+        var job = $"knn-secret-{_run}";
+        var outputs = new List<string>();
+        async Task<KnnRun> Run(params string[] args) => await RunIn(environment, args);
+        async Task<KnnRun> RunIn(Dictionary<string, string?> env, params string[] args)
+        {
+            var run = await KnnProcess.RunAsync(_directory, env, args);
+            outputs.Add($"knn {string.Join(' ', args)} -> {run.ExitCode}\n{run.Output}\n{run.Error}");
+            return run;
+        }
+
+        Assert.Equal(0, (await Run("prepare", "--verbose")).ExitCode);
+        Assert.Equal(0, (await Run("upload", "--verbose")).ExitCode);
+        Assert.Equal(0, (await Run("train", "--dry-run", "--verbose", "--job-name", job + "-dry")).ExitCode);
+        Assert.Equal(0, (await Run("train", "--verbose", "--job-name", job)).ExitCode);
+        Assert.Equal(0, (await Run("deploy", "--verbose", "--endpoint-name", job)).ExitCode);
+        Assert.Equal(0, (await Run("status", "--json", "--verbose")).ExitCode);
+        // Failures print their own lines (and traces with --verbose): none carries the key either.
+        Assert.NotEqual(0, (await RunIn(new(environment) { ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1" }, "status", "--verbose")).ExitCode);
+        Assert.NotEqual(0, (await RunIn(new(environment) { ["AWS_ENDPOINT_URL_SAGEMAKER"] = "http://127.0.0.1:1" }, "train", "--verbose", "--job-name", job + "-refused")).ExitCode);
+        Assert.NotEqual(0, (await Run("train", "--verbose", "--role", "arn:aws:iam::123456789012:role/x", "--region", "mars-north-7")).ExitCode);
+        Assert.Equal(0, (await Run("cleanup", "--verbose", "--yes", "--delete-data")).ExitCode);
+
+        foreach (var output in outputs) Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        foreach (var part in secret.Split('/', '+')) Assert.All(outputs, o => Assert.DoesNotContain(part, o, StringComparison.Ordinal));
+        foreach (var file in Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories))
+            Assert.DoesNotContain(secret, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(_directory, ".knn"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task Missing_credentials_are_one_line_and_exit_code_3()
     {
         var run = await KnnProcess.RunAsync(_directory, Environment(("AWS_ACCESS_KEY_ID", null), ("AWS_SECRET_ACCESS_KEY", null), ("AWS_PROFILE", "knn-absent-profile"), ("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(_directory, "none")), ("AWS_CONFIG_FILE", Path.Combine(_directory, "none"))),

@@ -88,7 +88,7 @@ public sealed unsafe class IvfPqIndex : IvfIndex
         for (var m = 0; m < subQuantizers; m++)
         {
             for (var i = 0; i < count; i++) residuals.AsSpan(i * padded + m * dsub, dsub).CopyTo(sub.AsSpan(i * dsub, dsub));
-            var codebook = KMeans.Train(sub, dsub, CodebookSize, seed + 1 + m);
+            var codebook = KMeans.Train(sub, dsub, CodebookSize, seed + 1 + m, KMeans.ProductQuantizerIterations);
             codebook.CopyTo(codebooks, m * CodebookSize * dsub);
             new FlatIndex(dsub, IndexMetric.L2, codebook).Search(sub, 1, unused, nearest);
             for (var i = 0; i < count; i++) codes[i * subQuantizers + m] = (byte)nearest[i];
@@ -207,7 +207,11 @@ public sealed unsafe class IvfPqIndex : IvfIndex
         }
     }
 
-    /// <summary>Adds up each stored vector's M table entries and offers the sum to the query's heap.</summary>
+    /// <summary>
+    /// Adds up each stored vector's M table entries and offers the sum to the query's heap. Four codes are summed
+    /// side by side (as faiss's distance_four_codes), each in the same order as alone, so the four dependent add
+    /// chains overlap instead of waiting on each other.
+    /// </summary>
     private void ScanList(int list, float coarseDistance, float* table, int query, QueryHeaps heaps)
     {
         var m = SubQuantizers;
@@ -215,16 +219,42 @@ public sealed unsafe class IvfPqIndex : IvfIndex
         var threshold = heaps.Threshold(query);
         fixed (byte* codes = _listCodes[list])
         {
-            for (var i = 0; i < ids.Length; i++)
+            var i = 0;
+            for (; i + 4 <= ids.Length; i += 4)
+            {
+                var c0 = codes + (long)i * m;
+                var c1 = c0 + m;
+                var c2 = c1 + m;
+                var c3 = c2 + m;
+                float d0 = coarseDistance, d1 = coarseDistance, d2 = coarseDistance, d3 = coarseDistance;
+                for (var s = 0; s < m; s++)
+                {
+                    var row = table + s * CodebookSize;
+                    d0 += row[c0[s]];
+                    d1 += row[c1[s]];
+                    d2 += row[c2[s]];
+                    d3 += row[c3[s]];
+                }
+                Offer(d0, ids[i], query, heaps, ref threshold);
+                Offer(d1, ids[i + 1], query, heaps, ref threshold);
+                Offer(d2, ids[i + 2], query, heaps, ref threshold);
+                Offer(d3, ids[i + 3], query, heaps, ref threshold);
+            }
+            for (; i < ids.Length; i++)
             {
                 var code = codes + (long)i * m;
                 var distance = coarseDistance;
                 for (var s = 0; s < m; s++) distance += table[s * CodebookSize + code[s]];
-                if (distance >= threshold) continue;
-                heaps.Push(query, distance, ids[i]);
-                threshold = heaps.Threshold(query);
+                Offer(distance, ids[i], query, heaps, ref threshold);
             }
         }
+    }
+
+    private static void Offer(float distance, int id, int query, QueryHeaps heaps, ref float threshold)
+    {
+        if (distance >= threshold) return;
+        heaps.Push(query, distance, id);
+        threshold = heaps.Threshold(query);
     }
 
     /// <summary>Rows of <paramref name="dimension"/> floats copied into rows of <paramref name="padded"/>, zero-filled.</summary>

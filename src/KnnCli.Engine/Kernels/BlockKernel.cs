@@ -152,11 +152,12 @@ internal static unsafe class BlockKernel<TOps, TVec>
         var norm = TOps.Broadcast(norms is null ? 0f : norms[row]);
         var s0 = TOps.MultiplyAdd(dot0, alpha, norm);
         var s1 = TOps.MultiplyAdd(dot1, alpha, norm);
-        if (!TOps.AnyLess(s0, thr0, s1, thr1)) return;
+        var winners = TOps.LessMask(s0, thr0) | TOps.LessMask(s1, thr1) << TOps.Lanes;
+        if (winners == 0) return;
         var scores = stackalloc float[GroupTarget.MaxGroupWidth];
         TOps.Store(s0, scores);
         TOps.Store(s1, scores + TOps.Lanes);
-        target.Admit(scores, ids is null ? idBase + row : ids[row]);
+        target.Admit(scores, winners, ids is null ? idBase + row : ids[row]);
         thr0 = TOps.Load(target.Thresholds);
         thr1 = TOps.Load(target.Thresholds + TOps.Lanes);
     }
@@ -173,7 +174,6 @@ internal readonly unsafe struct GroupTarget
 
     private readonly QueryHeaps _heaps;
     private readonly int* _heapOfLane;
-    private readonly int _lanes;
 
     /// <param name="thresholds">Scratch for <paramref name="groupWidth"/> floats.</param>
     /// <param name="heapOfLane">The heap (query) index of each of the first <paramref name="lanes"/> lanes.</param>
@@ -181,7 +181,6 @@ internal readonly unsafe struct GroupTarget
     {
         _heaps = heaps;
         _heapOfLane = heapOfLane;
-        _lanes = lanes;
         Thresholds = thresholds;
         for (var l = 0; l < groupWidth; l++)
             thresholds[l] = l < lanes ? heaps.Threshold(heapOfLane[l]) : float.NegativeInfinity;
@@ -189,13 +188,16 @@ internal readonly unsafe struct GroupTarget
 
     public float* Thresholds { get; }
 
-    /// <summary>Offers lane l's score <c>scores[l]</c> for row <paramref name="id"/> to lane l's heap, for every lane it beats.</summary>
+    /// <summary>
+    /// Offers row <paramref name="id"/>'s score <c>scores[l]</c> to lane l's heap for each lane l set in
+    /// <paramref name="winners"/> (the lanes whose threshold it beats), visiting only those lanes.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public void Admit(float* scores, int id)
+    public void Admit(float* scores, uint winners, int id)
     {
-        for (var l = 0; l < _lanes; l++)
+        for (; winners != 0; winners &= winners - 1)
         {
-            if (!(scores[l] < Thresholds[l])) continue;
+            var l = System.Numerics.BitOperations.TrailingZeroCount(winners);
             var heap = _heapOfLane[l];
             _heaps.Push(heap, scores[l], id);
             Thresholds[l] = _heaps.Threshold(heap);

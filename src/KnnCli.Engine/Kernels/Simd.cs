@@ -27,8 +27,8 @@ internal unsafe interface ISimdOps<TVec> where TVec : struct
     /// <summary>a × b + c.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
 
-    /// <summary>True when any lane of a is below the same lane of b, or any lane of c below d.</summary>
-    static abstract bool AnyLess(TVec a, TVec b, TVec c, TVec d);
+    /// <summary>Bit l set when lane l of a is below lane l of b (NaN compares false).</summary>
+    static abstract uint LessMask(TVec a, TVec b);
 }
 
 /// <summary>AVX-512: 512-bit registers, 32 of them, so a 2 × 8 tile (16 accumulators) fits with room to spare.</summary>
@@ -51,8 +51,7 @@ internal readonly unsafe struct Simd512 : ISimdOps<Vector512<float>>
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AnyLess(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-        Vector512.LessThanAny(a, b) || Vector512.LessThanAny(c, d);
+    public static uint LessMask(Vector512<float> a, Vector512<float> b) => (uint)Vector512.LessThan(a, b).ExtractMostSignificantBits();
 }
 
 /// <summary>AVX2: 256-bit registers, only 16, so the tile is 2 × 6 (12 accumulators + 2 queries + 1 broadcast = 15).</summary>
@@ -75,8 +74,7 @@ internal readonly unsafe struct Simd256 : ISimdOps<Vector256<float>>
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AnyLess(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-        Vector256.LessThanAny(a, b) || Vector256.LessThanAny(c, d);
+    public static uint LessMask(Vector256<float> a, Vector256<float> b) => Vector256.LessThan(a, b).ExtractMostSignificantBits();
 }
 
 /// <summary>Which kernel width a search runs: 512-bit where the CPU (and the runtime) has AVX-512, 256-bit otherwise.</summary>

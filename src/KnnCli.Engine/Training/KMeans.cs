@@ -12,10 +12,13 @@ internal static class KMeans
 {
     public const int MaxPointsPerCentroid = 256;
     public const int Iterations = 20;
+
+    /// <summary>faiss's ProductQuantizer trains its sub-quantizers with 25 iterations (ClusteringParameters' default), not 20.</summary>
+    public const int ProductQuantizerIterations = 25;
     private const float SplitEpsilon = 1f / 1024;
 
     /// <summary>Returns k centroids (row-major, k × d) for the <c>points.Length / d</c> points.</summary>
-    public static float[] Train(ReadOnlySpan<float> points, int d, int k, int seed)
+    public static float[] Train(ReadOnlySpan<float> points, int d, int k, int seed, int iterations = Iterations)
     {
         var n = points.Length / d;
         if (n < k) throw new ArgumentException($"k-means needs at least {k} points for {k} centroids, got {n}.", nameof(points));
@@ -31,7 +34,7 @@ internal static class KMeans
         var distances = new float[m];
         var sums = new double[k * d];
         var counts = new int[k];
-        for (var iteration = 0; iteration < Iterations; iteration++)
+        for (var iteration = 0; iteration < iterations; iteration++)
         {
             new FlatIndex(d, IndexMetric.L2, centroids).Search(sample, 1, distances, assignment);
             Array.Clear(sums);

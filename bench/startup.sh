@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Start-up time of `knn --version` and `knn --help` in three builds, best of 7 wall-clock runs each:
+# the framework-dependent JIT build, a self-contained ReadyToRun publish, and a Native AOT publish.
+#
+#   bench/startup.sh [OUT_DIR]          (default /tmp/knn-startup; publishes into OUT_DIR/r2r and OUT_DIR/aot)
+#
+# Native AOT needs the ILCompiler package the SDK picks (Microsoft.DotNet.ILCompiler 10.0.x); the only trim warning
+# it reports is IL2104 from CsvHelper 33.1.0, so TreatWarningsAsErrors is lifted for that publish only.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${1:-/tmp/knn-startup}
+mkdir -p "$OUT"
+dotnet build "$HERE/src/KnnCli" -c Release -o "$OUT/jit" >/dev/null
+dotnet publish "$HERE/src/KnnCli" -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -o "$OUT/r2r" >/dev/null
+dotnet publish "$HERE/src/KnnCli" -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -o "$OUT/aot" >/dev/null
+echo "CPU flags: $(grep -o -w 'avx2\|fma\|avx512[a-z]*' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| build | size | knn --version | knn --help |"
+echo "|---|---|---|---|"
+for build in jit r2r aot; do
+  exe=$OUT/$build/knn
+  row="| $build | $(du -sh "$OUT/$build" | cut -f1) |"
+  for arg in --version --help; do
+    best=$(/usr/bin/python3 - "$exe" "$arg" <<'PY'
+import subprocess, sys, time
+best = min((lambda t0: (subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(7))
+print(f"{best * 1000:.1f} ms")
+PY
+)
+    row="$row $best |"
+  done
+  echo "$row"
+done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
