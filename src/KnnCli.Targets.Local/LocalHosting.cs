@@ -44,7 +44,7 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
         var logFile = Path.Combine(root, EndpointKind, $"{request.EndpointName}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         File.Delete(logFile);
-        using var process = ServerProcess.Start(["serve", "--model", modelFile, "--host", "127.0.0.1", "--port", "0", "--log-file", logFile]);
+        using var process = ServerProcess.Start(["serve", "--model", modelFile, "--endpoint-name", request.EndpointName, "--host", "127.0.0.1", "--port", "0", "--log-file", logFile]);
         var started = new DateTimeOffset(process.StartTime.ToUniversalTime());
         log.Info($"Creating endpoint {request.EndpointName}: knn serve (pid {process.Id}), log {logFile}");
         try
