@@ -31,6 +31,8 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
+        if (request.Async is not null)
+            throw new InputException("--async is not available on the local target yet: use --target sagemaker.");
         if (await DescribeEndpointAsync(request.EndpointName, cancellationToken) is { Status: "InService" })
             throw new InputException($"Endpoint {request.EndpointName} already exists and is InService; run `knn cleanup` first or pass another --endpoint-name.");
 

@@ -176,16 +176,53 @@ public sealed class ProductionVariant
     public ProductionVariantServerlessConfig? ServerlessConfig { get; init; }
 }
 
+public sealed class AsyncInferenceClientConfig
+{
+    public int? MaxConcurrentInvocationsPerInstance { get; init; }
+}
+
+public sealed class AsyncInferenceNotificationConfig
+{
+    public string? SuccessTopic { get; init; }
+    public string? ErrorTopic { get; init; }
+}
+
+public sealed class AsyncInferenceOutputConfig
+{
+    public string? S3OutputPath { get; init; }
+    public string? S3FailurePath { get; init; }
+    public AsyncInferenceNotificationConfig? NotificationConfig { get; init; }
+}
+
+public sealed class AsyncInferenceConfig
+{
+    public AsyncInferenceClientConfig? ClientConfig { get; init; }
+    public required AsyncInferenceOutputConfig OutputConfig { get; init; }
+}
+
 public sealed class CreateEndpointConfigRequest
 {
     public required string EndpointConfigName { get; init; }
     public required IReadOnlyList<ProductionVariant> ProductionVariants { get; init; }
+    public AsyncInferenceConfig? AsyncInferenceConfig { get; init; }
     public IReadOnlyList<Tag>? Tags { get; init; }
 }
 
 public sealed class CreateEndpointConfigResponse
 {
     public string? EndpointConfigArn { get; init; }
+}
+
+public sealed class DescribeEndpointConfigRequest
+{
+    public required string EndpointConfigName { get; init; }
+}
+
+public sealed class DescribeEndpointConfigResponse
+{
+    public string? EndpointConfigName { get; init; }
+    public IReadOnlyList<ProductionVariant>? ProductionVariants { get; init; }
+    public AsyncInferenceConfig? AsyncInferenceConfig { get; init; }
 }
 
 public sealed class DeleteEndpointConfigRequest
@@ -219,6 +256,7 @@ public sealed class DescribeEndpointResponse
     public string? FailureReason { get; init; }
     public DateTimeOffset? CreationTime { get; init; }
     public IReadOnlyList<ProductionVariantSummary>? ProductionVariants { get; init; }
+    public AsyncInferenceConfig? AsyncInferenceConfig { get; init; }
 }
 
 public sealed class ProductionVariantSummary
