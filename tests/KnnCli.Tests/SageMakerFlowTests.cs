@@ -65,6 +65,16 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
     public async Task Predict_against_an_async_endpoint_queues_through_S3_and_prints_the_same_report_as_a_real_time_endpoint()
     {
         var job = $"knn-async-{_run}";
+        // Its own bucket: the requests and results it leaves must not count in other tests' cleanup of the shared one.
+        var bucket = $"knn-async-{_run}";
+        var environment = Environment(("KNN_BUCKET", bucket));
+        async Task<KnnRun> KnnAsync(params string[] args)
+        {
+            var run = await KnnProcess.RunAsync(_directory, environment, args);
+            Assert.True(run.ExitCode == 0, $"knn {string.Join(' ', args)} exited {run.ExitCode}: {run.Error}");
+            return run;
+        }
+
         await KnnAsync("prepare");
         await KnnAsync("upload");
         await KnnAsync("train", "--job-name", job);
@@ -77,25 +87,25 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
         await moto.SeedEndpointResultsAsync((answer, "application/json"));
         var realTime = await KnnAsync("predict", "--endpoint-name", job + "-rt", "--input", rows);
 
-        var output = $"s3://sagemaker-us-east-1-{MotoServer.AccountId}/knn/async-results/{job}";
+        var output = $"s3://{bucket}/knn/async-results/{job}";
         var asyncDeploy = JsonDocument.Parse((await KnnAsync("deploy", "--async", "--endpoint-name", job, "--output", output, "--max-concurrent-invocations", "2", "--json")).Output).RootElement;
         Assert.Equal(output, asyncDeploy.GetProperty("async_output").GetString());
-        Assert.Equal($"s3://sagemaker-us-east-1-{MotoServer.AccountId}/knn/async-endpoint-failures/{job}", asyncDeploy.GetProperty("async_failure_output").GetString());
+        Assert.Equal($"s3://{bucket}/knn/async-endpoint-failures/{job}", asyncDeploy.GetProperty("async_failure_output").GetString());
         await moto.SeedAsyncEndpointResultsAsync((answer, false));
         var queued = await KnnAsync("predict", "--endpoint-name", job, "--input", rows);
 
-        Assert.Contains($"requests are stored under s3://sagemaker-us-east-1-{MotoServer.AccountId}/knn/async-endpoint-inputs/{job}/", queued.Error);
+        Assert.Contains($"requests are stored under s3://{bucket}/knn/async-endpoint-inputs/{job}/", queued.Error);
         Assert.Contains("0.6667", queued.Output);
         Assert.Equal(realTime.Output.Replace(job + "-rt", job, StringComparison.Ordinal), queued.Output);
 
         // A failure object ends predict with the endpoint's reason and exit code 1.
         await moto.SeedAsyncEndpointResultsAsync(("the model could not read the request", true));
-        var failed = await KnnProcess.RunAsync(_directory, Environment(), "predict", "--endpoint-name", job, "--rows", "1,2,3,4");
+        var failed = await KnnProcess.RunAsync(_directory, environment, "predict", "--endpoint-name", job, "--rows", "1,2,3,4");
         Assert.Equal(1, failed.ExitCode);
         Assert.Contains("the model could not read the request", failed.Error);
 
-        Assert.Equal(0, (await KnnProcess.RunAsync(_directory, Environment(), "cleanup", "--endpoint-name", job + "-rt")).ExitCode);
-        Assert.Equal(0, (await KnnProcess.RunAsync(_directory, Environment(), "cleanup", "--endpoint-name", job)).ExitCode);
+        await KnnAsync("cleanup", "--endpoint-name", job + "-rt");
+        await KnnAsync("cleanup", "--endpoint-name", job, "--delete-data", "--yes");
     }
 
     [Fact]
