@@ -29,6 +29,12 @@ public static class PredictCommand
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var result = await new PredictWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            if (verb.Workflow.Settings.DryRun)
+            {
+                if (parse.GetValue(OutputFile) is { } planned) verb.Workflow.Log.Info($"would write the predictions to {planned}");
+                verb.Results.Write(result, CliJsonContext.Default.PredictResult, _ => { });
+                return;
+            }
             if (parse.GetValue(OutputFile) is { } file)
             {
                 await WriteFileAsync(file, result, ct);

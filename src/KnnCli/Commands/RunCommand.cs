@@ -26,6 +26,7 @@ public static class RunCommand
     private static void Print(TextWriter output, RunResult result)
     {
         PrepareCommand.Print(output, result.Prepare);
+        if (result.Train is null || result.Deploy is null || result.Predict is null) return; // a dry run stops after prepare
         output.WriteLine();
         TrainCommand.Print(output, result.Train);
         DeployCommand.Print(output, result.Deploy);
