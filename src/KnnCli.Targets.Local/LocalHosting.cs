@@ -33,9 +33,6 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
     {
         if (request.Async is not null)
             throw new InputException("--async is not available on the local target yet: use --target sagemaker.");
-        if (await DescribeEndpointAsync(request.EndpointName, cancellationToken) is { Status: "InService" })
-            throw new InputException($"Endpoint {request.EndpointName} already exists and is InService; run `knn cleanup` first or pass another --endpoint-name.");
-
         var modelFile = Path.Combine(root, ModelKind, $"{request.ModelName}.tar.gz");
         await store.GetFileAsync(request.ModelArtifact, modelFile, cancellationToken);
         await SaveAsync(new LocalEndpoint(ModelKind, request.ModelName, clock.GetUtcNow(), ModelFile: modelFile), cancellationToken);

@@ -45,6 +45,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
 {
     public async Task<DeployResult> RunAsync(DeployOptions options, CancellationToken cancellationToken)
     {
+        CheckNames(options, context);
         ValidateAsyncOptions(options);
         var state = await context.State.LoadAsync(cancellationToken);
         var artifact = state.ModelArtifactUri
@@ -62,6 +63,10 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         }
         var endpointName = options.EndpointName ?? baseName;
         await using var target = context.CreateTarget();
+        // SageMaker refuses to create an endpoint whose name is taken, whatever its status; both targets say so
+        // before creating anything, so the running endpoint is neither replaced nor left beside a half-made twin.
+        if (await target.Hosting.DescribeEndpointAsync(endpointName, cancellationToken) is { } existing)
+            throw new InputException($"Endpoint {endpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {endpointName}` or pass another --endpoint-name.");
         var request = new DeployRequest
         {
             ModelName = options.ModelName ?? baseName,
@@ -149,5 +154,14 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             ErrorTopic = options.ErrorTopic,
             MaxConcurrentInvocationsPerInstance = options.MaxConcurrentInvocations,
         };
+    }
+
+    /// <summary>The given model and endpoint names and the role follow SageMaker's rules, on every target, before any call.</summary>
+    public static void CheckNames(DeployOptions options, WorkflowContext context)
+    {
+        ResourceNames.Model.Check("--model-name", options.ModelName);
+        ResourceNames.Endpoint.Check("--endpoint-name", options.EndpointName);
+        ResourceNames.EndpointConfig.Check("--endpoint-name", options.EndpointName);
+        ResourceNames.Role.Check("--role", context.Settings.RoleArn);
     }
 }

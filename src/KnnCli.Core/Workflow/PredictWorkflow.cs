@@ -57,6 +57,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
 
     public async Task<PredictResult> RunAsync(PredictOptions options, CancellationToken cancellationToken)
     {
+        ResourceNames.Endpoint.Check("--endpoint-name", options.EndpointName);
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
         if (options.Parallel < 1) throw new InputException("--parallel must be at least 1.");
         var state = await context.State.LoadAsync(cancellationToken);
@@ -71,6 +72,12 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var serverless = described?.Serverless == true;
         var queue = described?.Async is { } async ? await QueueFor(target, state, endpoint, async, cancellationToken) : null;
         var batches = Batches(features, options.BatchSize, options.ContentType, serverless ? MaxServerlessPayloadBytes : MaxPayloadBytes);
+        if (context.Settings.DryRun)
+        {
+            var requests = batches.Select(b => b.Body.Length).ToList();
+            context.Log.Info($"would send {features.Count:N0} row(s) to endpoint {endpoint} in {requests.Count:N0} request(s) of at most {requests.Max():N0} bytes ({options.ContentType}, accept {accept})");
+            return new PredictResult(endpoint, [], state.PredictorType ?? "classifier", null, null, null, state.FeatureColumns);
+        }
         var predictions = new EndpointPrediction[features.Count];
         using (var progress = context.Log.Progress("predict", features.Count))
         {
