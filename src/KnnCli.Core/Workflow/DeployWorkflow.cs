@@ -52,6 +52,7 @@ public sealed class DeployWorkflow(WorkflowContext context)
             InstanceCount = options.InstanceCount ?? 1,
             Serverless = options.ServerlessMemory is { } memory ? new ServerlessSettings(memory, maxConcurrency, options.ProvisionedConcurrency) : null,
             RoleArn = context.Settings.RoleArn,
+            Tags = context.Settings.Production.Tags,
         };
 
         await using var target = context.CreateTarget();
