@@ -31,9 +31,6 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
-        if (await DescribeEndpointAsync(request.EndpointName, cancellationToken) is { Status: "InService" })
-            throw new InputException($"Endpoint {request.EndpointName} already exists and is InService; run `knn cleanup` first or pass another --endpoint-name.");
-
         var modelFile = Path.Combine(root, ModelKind, $"{request.ModelName}.tar.gz");
         await store.GetFileAsync(request.ModelArtifact, modelFile, cancellationToken);
         await SaveAsync(new LocalEndpoint(ModelKind, request.ModelName, clock.GetUtcNow(), ModelFile: modelFile), cancellationToken);

@@ -20,6 +20,7 @@ public sealed class CleanupWorkflow(WorkflowContext context)
 {
     public async Task<CleanupResult> RunAsync(CleanupOptions options, CancellationToken cancellationToken)
     {
+        ResourceNames.Endpoint.Check("--endpoint-name", options.EndpointName);
         var state = await context.State.LoadAsync(cancellationToken);
         var endpoint = options.EndpointName ?? state.EndpointName;
         // An explicitly named endpoint's config and model are only taken from state when they belong to it.

@@ -28,6 +28,7 @@ public sealed class DeployWorkflow(WorkflowContext context)
 {
     public async Task<DeployResult> RunAsync(DeployOptions options, CancellationToken cancellationToken)
     {
+        CheckNames(options, context);
         var state = await context.State.LoadAsync(cancellationToken);
         var artifact = state.ModelArtifactUri
             ?? throw new InputException("No trained model: run `knn train` first.");
@@ -56,6 +57,10 @@ public sealed class DeployWorkflow(WorkflowContext context)
         };
 
         await using var target = context.CreateTarget();
+        // SageMaker refuses to create an endpoint whose name is taken, whatever its status; both targets say so
+        // before creating anything, so the running endpoint is neither replaced nor left beside a half-made twin.
+        if (await target.Hosting.DescribeEndpointAsync(request.EndpointName, cancellationToken) is { } existing)
+            throw new InputException($"Endpoint {request.EndpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {request.EndpointName}` or pass another --endpoint-name.");
         context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");
         var endpoint = await target.Hosting.DeployAsync(request, context.Log, cancellationToken);
         if (!context.Settings.DryRun)
@@ -72,5 +77,14 @@ public sealed class DeployWorkflow(WorkflowContext context)
         if (endpoint.Status == "Failed")
             throw new RemoteFailureException($"Endpoint {request.EndpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
         return new DeployResult(request.ModelName, request.EndpointConfigName, request.EndpointName, endpoint.Status, endpoint.Url, endpoint.ProcessId);
+    }
+
+    /// <summary>The given model and endpoint names and the role follow SageMaker's rules, on every target, before any call.</summary>
+    public static void CheckNames(DeployOptions options, WorkflowContext context)
+    {
+        ResourceNames.Model.Check("--model-name", options.ModelName);
+        ResourceNames.Endpoint.Check("--endpoint-name", options.EndpointName);
+        ResourceNames.EndpointConfig.Check("--endpoint-name", options.EndpointName);
+        ResourceNames.Role.Check("--role", context.Settings.RoleArn);
     }
 }

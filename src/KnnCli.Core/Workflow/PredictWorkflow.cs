@@ -57,6 +57,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
 
     public async Task<PredictResult> RunAsync(PredictOptions options, CancellationToken cancellationToken)
     {
+        ResourceNames.Endpoint.Check("--endpoint-name", options.EndpointName);
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
         if (options.Parallel < 1) throw new InputException("--parallel must be at least 1.");
         var state = await context.State.LoadAsync(cancellationToken);

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 
+using KnnCli.Core.Targets;
+
 namespace KnnCli.Core.Workflow;
 
 public sealed record RunOptions
@@ -28,6 +30,10 @@ public sealed class RunWorkflow(WorkflowContext context)
 {
     public async Task<RunResult> RunAsync(RunOptions options, CancellationToken cancellationToken)
     {
+        // A bad name would otherwise surface only at deploy, after the data was prepared and a model trained.
+        TrainWorkflow.CheckNames(options.Train, context);
+        DeployWorkflow.CheckNames(options.Deploy, context);
+        ResourceNames.Endpoint.Check("--endpoint-name", options.Predict.EndpointName);
         var prepared = await new PrepareWorkflow(context).RunAsync(options.Prepare, cancellationToken);
         var uploaded = await new UploadWorkflow(context).RunAsync(new UploadOptions(null, null), cancellationToken);
         var trained = await new TrainWorkflow(context).RunAsync(options.Train, cancellationToken);

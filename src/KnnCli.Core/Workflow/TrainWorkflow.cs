@@ -45,6 +45,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
 
     public async Task<TrainResult> RunAsync(TrainOptions options, CancellationToken cancellationToken)
     {
+        CheckNames(options, context);
         var state = await context.State.LoadAsync(cancellationToken);
         var (known, extra) = SplitHyperparameters(options.Hyperparameters, state);
         KnnHyperparameters hyperparameters;
@@ -118,6 +119,13 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw new RemoteFailureException($"Training job {result.JobName} failed: {result.FailureReason ?? "no reason given"}");
         return new TrainResult(result.JobName, result.Status.ToString(), result.ModelArtifact?.ToString(), sent,
             result.Metrics.ToDictionary(m => m.Name, m => m.Value));
+    }
+
+    /// <summary>The given job name and role follow SageMaker's rules, on every target, before any call.</summary>
+    public static void CheckNames(TrainOptions options, WorkflowContext context)
+    {
+        ResourceNames.TrainingJob.Check("--job-name", options.JobName);
+        ResourceNames.Role.Check("--role", context.Settings.RoleArn);
     }
 
     /// <summary>Typed hyperparameters and --hp values by SageMaker name; the notebook's values fill required gaps.</summary>

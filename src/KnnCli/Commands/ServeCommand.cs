@@ -39,6 +39,7 @@ public static class ServeCommand
 
     private static async Task<IModelCatalog> CatalogAsync(ParseResult parse, TextWriter errors, CancellationToken cancellationToken)
     {
+        Core.Targets.ResourceNames.Endpoint.Check("--endpoint-name", parse.GetValue(EndpointName));
         if (parse.GetValue(Endpoints) is { } folder)
         {
             if (parse.GetValue(Model) is not null || parse.GetValue(EndpointName) is not null)
