@@ -23,7 +23,7 @@ public static class RunCommand
         return command;
     }
 
-    private static void Print(TextWriter output, RunResult result)
+    private static void Print(KnnConsole output, RunResult result)
     {
         PrepareCommand.Print(output, result.Prepare);
         output.WriteLine();
