@@ -9,17 +9,24 @@ public static class DeployCommand
 {
     public static readonly Option<string?> ModelName = new("--model-name") { Description = "Model name (default: the training job's name)" };
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint name (default: the training job's name)" };
-    public static readonly Option<string?> InstanceType = new("--instance-type") { Description = "Endpoint instance type (default: ml.t2.medium)" };
-    public static readonly Option<int?> InstanceCount = new("--instance-count") { Description = "Endpoint instance count (default: 1)" };
+    public static readonly Option<string?> InstanceType = InstanceTypeOption("--instance-type");
+    public static readonly Option<int?> InstanceCount = InstanceCountOption("--instance-count");
     public static readonly Option<int?> ServerlessMemory = new("--serverless-memory") { Description = "Serverless endpoint memory in MB (1024-6144); makes the endpoint serverless" };
     public static readonly Option<int?> MaxConcurrency = new("--max-concurrency") { Description = "Serverless maximum concurrency (default: 5)" };
     public static readonly Option<int?> ProvisionedConcurrency = new("--provisioned-concurrency") { Description = "Serverless provisioned concurrency: invocations kept warm (1 to --max-concurrency)" };
 
+    /// <summary>The instance options under a name of the caller's (knn run names them after the step: --deploy-instance-type).</summary>
+    public static Option<string?> InstanceTypeOption(string name) => new(name) { Description = "Endpoint instance type (default: ml.t2.medium)" };
+
+    public static Option<int?> InstanceCountOption(string name) => new(name) { Description = "Endpoint instance count (default: 1)" };
+
+    /// <summary>This verb's own options (knn run takes them too).</summary>
+    public static IReadOnlyList<Option> Options => [ModelName, EndpointName, InstanceType, InstanceCount, ServerlessMemory, MaxConcurrency, ProvisionedConcurrency];
+
     public static Command Create(KnnServices services)
     {
         var command = new Command("deploy", "Deploy the trained model to an endpoint (local: a knn serve process on 127.0.0.1)");
-        foreach (var option in new Option[] { ModelName, EndpointName, InstanceType, InstanceCount, ServerlessMemory, MaxConcurrency, ProvisionedConcurrency })
-            command.Options.Add(option);
+        foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var result = await new DeployWorkflow(verb.Workflow).RunAsync(Read(parse), ct);

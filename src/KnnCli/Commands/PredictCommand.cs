@@ -21,19 +21,17 @@ public static class PredictCommand
     public static readonly Option<int> Parallel = new("--parallel") { Description = "Requests in flight at once", DefaultValueFactory = _ => 4 };
     public static readonly Option<string?> OutputFile = new("--output") { Description = "Write predictions to FILE (.csv, or .jsonl for JSON Lines)" };
 
+    /// <summary>This verb's own options (knn run takes them too, bar the endpoint and the input it gets from earlier steps).</summary>
+    public static IReadOnlyList<Option> Options => [EndpointName, Input, Rows, ContentType, Accept, Neighbors, BatchSize, Parallel, OutputFile];
+
     public static Command Create(KnnServices services)
     {
         var command = new Command("predict", "Get predictions from the endpoint; with labelled rows, print the validation report");
-        foreach (var option in new Option[] { EndpointName, Input, Rows, ContentType, Accept, Neighbors, BatchSize, Parallel, OutputFile })
-            command.Options.Add(option);
+        foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var result = await new PredictWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
-            if (parse.GetValue(OutputFile) is { } file)
-            {
-                await WriteFileAsync(file, result, ct);
-                verb.Workflow.Log.Info($"Wrote {result.Rows.Count:N0} predictions to {file}");
-            }
+            await WriteOutputAsync(parse, result, verb, ct);
             verb.Results.Write(result, CliJsonContext.Default.PredictResult, output => PredictReport.Write(output, result));
         });
         return command;
@@ -50,6 +48,14 @@ public static class PredictCommand
         BatchSize = parse.GetValue(BatchSize),
         Parallel = parse.GetValue(Parallel),
     };
+
+    /// <summary>Writes the predictions to the --output file when one is given.</summary>
+    public static async Task WriteOutputAsync(ParseResult parse, PredictResult result, VerbContext verb, CancellationToken cancellationToken)
+    {
+        if (parse.GetValue(OutputFile) is not { } file) return;
+        await WriteFileAsync(file, result, cancellationToken);
+        verb.Workflow.Log.Info($"Wrote {result.Rows.Count:N0} predictions to {file}");
+    }
 
     /// <summary>Predictions as JSON Lines (SageMaker's response lines) or CSV (label, features, prediction).</summary>
     private static Task WriteFileAsync(string path, PredictResult result, CancellationToken cancellationToken)

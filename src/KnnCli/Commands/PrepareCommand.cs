@@ -13,14 +13,13 @@ public static class PrepareCommand
     public static readonly Option<long> Seed = new("--seed") { Description = "Shuffle seed (NumPy RandomState, as train_test_split)", DefaultValueFactory = _ => 0 };
     public static readonly Option<string?> Out = new("--out") { Description = "Output folder (default: .knn/data)" };
 
+    /// <summary>This verb's own options (knn run takes them too).</summary>
+    public static IReadOnlyList<Option> Options => [Input, Label, TestFraction, Seed, Out];
+
     public static Command Create(KnnServices services)
     {
         var command = new Command("prepare", "Prepare a CSV data set: label first, classes as integers, train/test split");
-        command.Options.Add(Input);
-        command.Options.Add(Label);
-        command.Options.Add(TestFraction);
-        command.Options.Add(Seed);
-        command.Options.Add(Out);
+        foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var result = await new PrepareWorkflow(verb.Workflow).RunAsync(Read(parse), ct);

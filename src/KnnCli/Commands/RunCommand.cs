@@ -9,19 +9,58 @@ public static class RunCommand
 {
     public static readonly Option<bool> KeepEndpoint = new("--keep-endpoint") { Description = "Leave the endpoint running at the end (clean up later with knn cleanup)" };
 
+    // train and deploy both have --instance-type and --instance-count; here each is named after its step.
+    public static readonly Option<string?> TrainInstanceType = TrainCommand.InstanceTypeOption("--train-instance-type");
+    public static readonly Option<int?> TrainInstanceCount = TrainCommand.InstanceCountOption("--train-instance-count");
+    public static readonly Option<string?> DeployInstanceType = DeployCommand.InstanceTypeOption("--deploy-instance-type");
+    public static readonly Option<int?> DeployInstanceCount = DeployCommand.InstanceCountOption("--deploy-instance-count");
+
+    /// <summary>The verbs' options whose value an earlier step of run provides (channels, endpoint, rows to score), or that make no sense in one flow.</summary>
+    public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, PredictCommand.EndpointName, PredictCommand.Input];
+
+    /// <summary>The verbs' options that run takes under its own name (see <see cref="Renamed"/>).</summary>
+    public static IReadOnlyList<(Option Verb, Option Run)> Renamed =>
+    [
+        (TrainCommand.InstanceType, TrainInstanceType), (TrainCommand.InstanceCount, TrainInstanceCount),
+        (DeployCommand.InstanceType, DeployInstanceType), (DeployCommand.InstanceCount, DeployInstanceCount),
+    ];
+
+    /// <summary>Every option of the verbs run runs, shared with them (the same definitions), bar <see cref="FromEarlierSteps"/>.</summary>
+    public static IReadOnlyList<Option> Options
+    {
+        get
+        {
+            var skipped = FromEarlierSteps.Concat(Renamed.Select(r => r.Verb)).ToHashSet();
+            return
+            [
+                .. PrepareCommand.Options.Concat(TrainCommand.Options).Concat(DeployCommand.Options).Concat(PredictCommand.Options).Where(o => !skipped.Contains(o)),
+                .. Renamed.Select(r => r.Run),
+                KeepEndpoint,
+            ];
+        }
+    }
+
     public static Command Create(KnnServices services)
     {
         var command = new Command("run", "Run prepare, upload, train, deploy, predict and cleanup in one go (bundled Iris sample by default)");
-        foreach (var option in new Option[] { PrepareCommand.Input, PrepareCommand.Label, PrepareCommand.TestFraction, PrepareCommand.Seed, KeepEndpoint })
-            command.Options.Add(option);
+        foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            var options = new RunOptions { Prepare = PrepareCommand.Read(parse), KeepEndpoint = parse.GetValue(KeepEndpoint) };
-            var result = await new RunWorkflow(verb.Workflow).RunAsync(options, ct);
+            var result = await new RunWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            await PredictCommand.WriteOutputAsync(parse, result.Predict, verb, ct);
             verb.Results.Write(result, CliJsonContext.Default.RunResult, output => Print(output, result));
         });
         return command;
     }
+
+    public static RunOptions Read(ParseResult parse) => new()
+    {
+        Prepare = PrepareCommand.Read(parse),
+        Train = TrainCommand.Read(parse) with { InstanceType = parse.GetValue(TrainInstanceType), InstanceCount = parse.GetValue(TrainInstanceCount) },
+        Deploy = DeployCommand.Read(parse) with { InstanceType = parse.GetValue(DeployInstanceType), InstanceCount = parse.GetValue(DeployInstanceCount) },
+        Predict = PredictCommand.Read(parse),
+        KeepEndpoint = parse.GetValue(KeepEndpoint),
+    };
 
     private static void Print(KnnConsole output, RunResult result)
     {

@@ -13,12 +13,17 @@ public static class TrainCommand
     public static readonly Option<string?> Train = new("--train") { Description = "Train channel: a CSV file or s3:// URI (default: from knn upload)" };
     public static readonly Option<string?> Test = new("--test") { Description = "Test channel: a CSV file or s3:// URI (default: from knn upload)" };
     public static readonly Option<string[]> Hp = new("--hp") { Description = "Any other hyperparameter, NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
-    public static readonly Option<string?> InstanceType = new("--instance-type") { Description = "Training instance type (default: ml.m5.large)" };
-    public static readonly Option<int?> InstanceCount = new("--instance-count") { Description = "Training instance count (default: 1)" };
+    public static readonly Option<string?> InstanceType = InstanceTypeOption("--instance-type");
+    public static readonly Option<int?> InstanceCount = InstanceCountOption("--instance-count");
     public static readonly Option<string> InputModeOption = new("--input-mode") { Description = "Pipe (default) or File", DefaultValueFactory = _ => "Pipe" };
     public static readonly Option<string?> JobName = new("--job-name") { Description = "Training job name (default: knn-<timestamp>)" };
     public static readonly Option<bool> NoWait = new("--no-wait") { Description = "Start the job and return without waiting" };
     public static readonly Option<bool> StopOnCancel = new("--stop-on-cancel") { Description = "On Ctrl-C, stop the training job too" };
+
+    /// <summary>The instance options under a name of the caller's (knn run names them after the step: --train-instance-type).</summary>
+    public static Option<string?> InstanceTypeOption(string name) => new(name) { Description = "Training instance type (default: ml.m5.large)" };
+
+    public static Option<int?> InstanceCountOption(string name) => new(name) { Description = "Training instance count (default: 1)" };
 
     /// <summary>One typed option per hyperparameter, in kebab case, mapped to SageMaker's snake-case name.</summary>
     private static readonly (Option<string?> Option, string Name)[] Typed =
@@ -36,12 +41,13 @@ public static class TrainCommand
         (new Option<string?>("--mini-batch-size") { Description = "Rows per test mini-batch (default: 5000)" }, "mini_batch_size"),
     ];
 
+    /// <summary>This verb's own options (knn run takes them too, bar the channels and --no-wait).</summary>
+    public static IReadOnlyList<Option> Options => [Train, Test, Hp, InstanceType, InstanceCount, InputModeOption, JobName, NoWait, StopOnCancel, .. Typed.Select(t => t.Option)];
+
     public static Command Create(KnnServices services)
     {
         var command = new Command("train", "Train the k-NN algorithm on the train channel and score it on the test channel");
-        foreach (var option in new Option[] { Train, Test, Hp, InstanceType, InstanceCount, InputModeOption, JobName, NoWait, StopOnCancel })
-            command.Options.Add(option);
-        foreach (var (option, _) in Typed) command.Options.Add(option);
+        foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var result = await new TrainWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
