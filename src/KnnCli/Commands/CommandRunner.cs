@@ -24,6 +24,13 @@ public static class CommandRunner
     {
         var json = result.GetValue(CommonOptions.Json);
         var verbose = result.GetValue(CommonOptions.Verbose);
+        var dryRun = result.GetValue(CommonOptions.DryRun);
+        // A dry run marks every line it prints; the one JSON document gets "dry_run": true instead. Its lines are
+        // plain (no colour, no live progress) so that each one starts with the mark.
+        using var dryRunError = dryRun ? new DryRunWriter(services.Error) : null;
+        using var dryRunOutput = dryRun && !json ? new DryRunWriter(services.Output) : null;
+        if (dryRun)
+            services = services with { Error = dryRunError!, Output = dryRunOutput ?? services.Output, Interactive = false, OutputIsTerminal = false, OutputConsole = null, ErrorConsole = null };
         var error = services.CreateErrorConsole();
         var log = new ConsoleLog(error, result.GetValue(CommonOptions.Quiet) || json, verbose);
         try
@@ -31,7 +38,7 @@ public static class CommandRunner
             var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn")).LoadAsync(cancellationToken);
             var settings = SettingsResolver.Resolve(CommonOptions.Read(result), services.Environment, services.WorkingDirectory, state);
             var context = new WorkflowContext(settings, services.Targets, log);
-            await action(result, new VerbContext(context, new ResultWriter(services.CreateOutputConsole(), json)), cancellationToken);
+            await action(result, new VerbContext(context, new ResultWriter(services.CreateOutputConsole(), json, dryRun)), cancellationToken);
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
