@@ -1,4 +1,5 @@
 using KnnCli.Core.Errors;
+using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
 using KnnCli.Targets.SageMaker.Http;
 using KnnCli.Targets.SageMaker.SageMaker;
@@ -6,16 +7,19 @@ using KnnCli.Targets.SageMaker.SageMaker;
 namespace KnnCli.Targets.SageMaker;
 
 /// <summary>Models, endpoint configs and endpoints, waited on with waiters-2.json's EndpointInService / EndpointDeleted timings.</summary>
-internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEndpoint, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings)
+internal sealed class SageMakerHosting(
+    ISageMakerClient sageMaker, Uri runtimeEndpoint, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings, ProductionSettings? production = null)
     : IHosting
 {
+    private readonly ProductionSettings _production = production ?? ProductionSettings.None;
+
     public const string VariantName = "AllTraffic";
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
         var role = request.RoleArn ?? defaultRoleArn
             ?? throw new InputException("Deploying on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
-        var tags = KnnTags.With(request.Tags);
+        var tags = KnnTags.With(_production.Tags, request.Tags);
 
         await sageMaker.CreateModelAsync(new CreateModelRequest
         {
@@ -23,6 +27,8 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
             PrimaryContainer = new ContainerDefinition { Image = KnnImageUris.For(region), ModelDataUrl = request.ModelArtifact.ToString() },
             ExecutionRoleArn = role,
             Tags = tags,
+            VpcConfig = SageMakerTrainer.Vpc(_production),
+            EnableNetworkIsolation = _production.NetworkIsolation ? true : null,
         }, cancellationToken).ConfigureAwait(false);
         await sageMaker.CreateEndpointConfigAsync(new CreateEndpointConfigRequest
         {
@@ -30,6 +36,7 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
             ProductionVariants = [Variant(request)],
             AsyncInferenceConfig = AsyncConfig(request.Async),
             Tags = tags,
+            KmsKeyId = _production.KmsKeyId,
         }, cancellationToken).ConfigureAwait(false);
         await sageMaker.CreateEndpointAsync(new CreateEndpointRequest
         {

@@ -79,6 +79,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             Async = options.Async ? await AsyncSettingsAsync(options, endpointName, target, state, cancellationToken) : null,
             ScaleToZero = options.ScaleToZero,
             RoleArn = context.Settings.RoleArn,
+            Tags = context.Settings.Production.Tags,
         };
 
         context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");

@@ -62,7 +62,7 @@ public static class DeployCommand
         ScaleToZero = parse.GetValue(ScaleToZero),
     };
 
-    public static void Print(TextWriter output, DeployResult result)
+    public static void Print(KnnConsole output, DeployResult result)
     {
         output.WriteLine($"Endpoint {result.EndpointName}: {result.Status}{(result.Url is null ? "" : $" at {result.Url}")} (model {result.ModelName}, config {result.EndpointConfigName})");
         if (result.AsyncOutput is { } results)
