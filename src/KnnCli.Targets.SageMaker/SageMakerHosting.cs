@@ -8,7 +8,8 @@ namespace KnnCli.Targets.SageMaker;
 
 /// <summary>Models, endpoint configs and endpoints, waited on with waiters-2.json's EndpointInService / EndpointDeleted timings.</summary>
 internal sealed class SageMakerHosting(
-    ISageMakerClient sageMaker, Uri runtimeEndpoint, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings, ProductionSettings? production = null)
+    ISageMakerClient sageMaker, Uri runtimeEndpoint, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings, ProductionSettings? production = null,
+    AutoScaling.ScaleToZero? scaleToZero = null)
     : IHosting
 {
     private readonly ProductionSettings _production = production ?? ProductionSettings.None;
@@ -34,7 +35,7 @@ internal sealed class SageMakerHosting(
         {
             EndpointConfigName = request.EndpointConfigName,
             ProductionVariants = [Variant(request)],
-            AsyncInferenceConfig = AsyncConfig(request.Async),
+            AsyncInferenceConfig = AsyncConfig(request.Async, _production.KmsKeyId),
             Tags = tags,
             KmsKeyId = _production.KmsKeyId,
         }, cancellationToken).ConfigureAwait(false);
@@ -45,16 +46,28 @@ internal sealed class SageMakerHosting(
             Tags = tags,
         }, cancellationToken).ConfigureAwait(false);
 
-        if (dryRun) return new EndpointDescription { EndpointName = request.EndpointName, Status = "DryRun", Url = InvocationUrl(request.EndpointName) };
+        if (dryRun)
+        {
+            if (request.ScaleToZero) await ScalingFor(request).ConfigureAsync(request.EndpointName, request.InstanceCount, log, cancellationToken).ConfigureAwait(false);
+            return new EndpointDescription { EndpointName = request.EndpointName, Status = "DryRun", Url = InvocationUrl(request.EndpointName) };
+        }
         log.Info($"Creating endpoint {request.EndpointName} (model {request.ModelName}, endpoint config {request.EndpointConfigName}).");
-        return await WaitInServiceAsync(request.EndpointName, log, cancellationToken).ConfigureAwait(false);
+        var endpoint = await WaitInServiceAsync(request.EndpointName, log, cancellationToken).ConfigureAwait(false);
+        // The variant must exist (InService) before Application Auto Scaling can register it.
+        if (request.ScaleToZero) await ScalingFor(request).ConfigureAsync(request.EndpointName, request.InstanceCount, log, cancellationToken).ConfigureAwait(false);
+        return endpoint;
     }
 
-    private static AsyncInferenceConfig? AsyncConfig(AsyncInferenceSettings? settings) => settings is null ? null : new AsyncInferenceConfig
+    private AutoScaling.ScaleToZero ScalingFor(DeployRequest request) =>
+        request.Async is null ? throw new InputException("--scale-to-zero needs --async: only asynchronous endpoints scale to zero instances.")
+            : scaleToZero ?? throw new InvalidOperationException("This hosting has no Application Auto Scaling client.");
+
+    private static AsyncInferenceConfig? AsyncConfig(AsyncInferenceSettings? settings, string? kmsKeyId) => settings is null ? null : new AsyncInferenceConfig
     {
         ClientConfig = settings.MaxConcurrentInvocationsPerInstance is { } max ? new AsyncInferenceClientConfig { MaxConcurrentInvocationsPerInstance = max } : null,
         OutputConfig = new AsyncInferenceOutputConfig
         {
+            KmsKeyId = kmsKeyId,
             S3OutputPath = settings.OutputPath.ToString(),
             S3FailurePath = settings.FailurePath?.ToString(),
             NotificationConfig = settings.SuccessTopic is null && settings.ErrorTopic is null ? null
@@ -132,6 +145,9 @@ internal sealed class SageMakerHosting(
         var deleted = new List<DeletedResource>();
         if (endpointName is not null)
         {
+            // An asynchronous endpoint may scale to zero: its alarm and scalable target go before it does.
+            if (scaleToZero is not null && (await DescribeEndpointAsync(endpointName, cancellationToken).ConfigureAwait(false))?.Async is not null)
+                await scaleToZero.RemoveAsync(endpointName, cancellationToken).ConfigureAwait(false);
             var outcome = await DeleteOneAsync(() => sageMaker.DeleteEndpointAsync(new DeleteEndpointRequest { EndpointName = endpointName }, cancellationToken)).ConfigureAwait(false);
             if (outcome == DeleteOutcome.Deleted && !dryRun) await WaitDeletedAsync(endpointName, log, cancellationToken).ConfigureAwait(false);
             deleted.Add(new DeletedResource("endpoint", endpointName, outcome));

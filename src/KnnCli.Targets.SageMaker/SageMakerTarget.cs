@@ -3,6 +3,7 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
+using KnnCli.Targets.SageMaker.AutoScaling;
 using KnnCli.Targets.SageMaker.Aws;
 using KnnCli.Targets.SageMaker.Http;
 using KnnCli.Targets.SageMaker.Logs;
@@ -55,16 +56,21 @@ internal sealed class SageMakerTargetInstance : ITarget
         var sageMakerHttp = AwsHttp.CreateClient(aws, AwsService.SageMaker, retry, options.Timings.ControlPlaneAttemptTimeout, options.Transport);
         var logsHttp = AwsHttp.CreateClient(aws, AwsService.CloudWatchLogs, logsRetry, options.Timings.ControlPlaneAttemptTimeout, options.Transport);
         var runtimeHttp = AwsHttp.CreateClient(aws, AwsService.SageMakerRuntime, retry, options.Timings.RuntimeAttemptTimeout, options.Transport);
-        _httpClients = [sageMakerHttp, logsHttp, runtimeHttp];
+        var autoScalingHttp = AwsHttp.CreateClient(aws, AwsService.ApplicationAutoScaling, retry, options.Timings.ControlPlaneAttemptTimeout, options.Transport);
+        var cloudWatchHttp = AwsHttp.CreateClient(aws, AwsService.CloudWatch, retry, options.Timings.ControlPlaneAttemptTimeout, options.Transport);
+        _httpClients = [sageMakerHttp, logsHttp, runtimeHttp, autoScalingHttp, cloudWatchHttp];
 
         SageMaker = new SageMakerClient(new AwsJsonClient(sageMakerHttp, AwsService.SageMaker, aws.Endpoint(AwsService.SageMaker), "SageMaker", dryRun));
         Logs = new CloudWatchLogsClient(new AwsJsonClient(logsHttp, AwsService.CloudWatchLogs, aws.Endpoint(AwsService.CloudWatchLogs), CloudWatchLogsClient.TargetPrefix, dryRun));
         RuntimeClient = new SageMakerRuntimeClient(runtimeHttp, aws.Endpoint(AwsService.SageMakerRuntime));
+        var scaleToZero = new ScaleToZero(
+            new ApplicationAutoScalingClient(new AwsJsonClient(autoScalingHttp, AwsService.ApplicationAutoScaling, aws.Endpoint(AwsService.ApplicationAutoScaling), ApplicationAutoScalingClient.TargetPrefix, dryRun)),
+            new CloudWatchClient(new AwsJsonClient(cloudWatchHttp, AwsService.CloudWatch, aws.Endpoint(AwsService.CloudWatch), CloudWatchClient.TargetPrefix, dryRun, jsonVersion: "1.0")));
 
         var region = aws.Region.SystemName;
         _store = new S3ObjectStore(aws, dryRun, S3Encryption.From(settings.Production));
         Trainer = new SageMakerTrainer(SageMaker, Logs, region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production);
-        Hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production);
+        Hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production, scaleToZero);
         Runtime = new SageMakerEndpointRuntime(RuntimeClient, retry);
     }
 

@@ -10,6 +10,10 @@ public sealed record AwsService(string DisplayName, string EndpointPrefix, strin
 
     public static readonly AwsService CloudWatchLogs = new("CloudWatch Logs", "logs", "logs", "CLOUDWATCH_LOGS");
 
+    public static readonly AwsService ApplicationAutoScaling = new("Application Auto Scaling", "application-autoscaling", "application-autoscaling", "APPLICATION_AUTO_SCALING");
+
+    public static readonly AwsService CloudWatch = new("CloudWatch", "monitoring", "monitoring", "CLOUDWATCH");
+
     public static readonly AwsService S3 = new("S3", "s3", "s3", "S3");
 
     public static readonly AwsService Sts = new("STS", "sts", "sts", "STS");

@@ -5,10 +5,13 @@ using KnnCli.Targets.SageMaker.Aws;
 
 namespace KnnCli.Targets.SageMaker.Http;
 
-/// <summary>The AWS JSON 1.1 RPC protocol: POST / with X-Amz-Target: &lt;prefix&gt;.&lt;Operation&gt; and the input members as JSON.</summary>
-internal sealed class AwsJsonClient(HttpClient http, AwsService service, Uri endpoint, string targetPrefix, DryRunLog? dryRun)
+/// <summary>
+/// The AWS JSON RPC protocol: POST / with X-Amz-Target: &lt;prefix&gt;.&lt;Operation&gt; and the input members as JSON
+/// (version 1.1, or 1.0 for services such as CloudWatch whose model says so).
+/// </summary>
+internal sealed class AwsJsonClient(HttpClient http, AwsService service, Uri endpoint, string targetPrefix, DryRunLog? dryRun, string jsonVersion = "1.1")
 {
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/x-amz-json-1.1");
+    private readonly MediaTypeHeaderValue _jsonContentType = new($"application/x-amz-json-{jsonVersion}");
 
     public AwsService Service => service;
 
@@ -27,7 +30,7 @@ internal sealed class AwsJsonClient(HttpClient http, AwsService service, Uri end
         }
 
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
-        message.Content.Headers.ContentType = JsonContentType;
+        message.Content.Headers.ContentType = _jsonContentType;
         message.Headers.TryAddWithoutValidation("X-Amz-Target", $"{targetPrefix}.{operation}");
         using var response = await AwsResponses.SendAsync(http, message, service, operation, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);

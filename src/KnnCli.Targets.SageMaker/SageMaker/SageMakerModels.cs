@@ -206,6 +206,7 @@ public sealed class AsyncInferenceNotificationConfig
 
 public sealed class AsyncInferenceOutputConfig
 {
+    public string? KmsKeyId { get; init; }
     public string? S3OutputPath { get; init; }
     public string? S3FailurePath { get; init; }
     public AsyncInferenceNotificationConfig? NotificationConfig { get; init; }

@@ -15,6 +15,8 @@ public sealed class ModelCheckingHandler(ConcurrentBag<string> violations, Concu
             {
                 ["SageMaker", var op] => (ServiceModel.SageMaker, op),
                 ["Logs_20140328", var op] => (ServiceModel.Logs, op),
+                ["AnyScaleFrontendService", var op] => (ServiceModel.Load("application-autoscaling"), op),
+                ["GraniteServiceVersion20100801", var op] => (ServiceModel.Load("cloudwatch"), op),
                 _ => throw new InvalidOperationException($"Unknown target {target}"),
             };
             operations.Add(target);

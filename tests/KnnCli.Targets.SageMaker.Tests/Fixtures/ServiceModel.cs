@@ -94,7 +94,7 @@ public sealed class ServiceModel
                 CheckRange(shape, text.Length, path, "characters", errors);
                 if (shape.TryGetProperty("enum", out var allowed) && !allowed.EnumerateArray().Any(a => a.GetString() == text))
                     errors.Add($"{path}: '{text}' is not one of {shapeName}'s values");
-                if (shape.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(text, $"^(?:{pattern.GetString()})$"))
+                if (shape.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(text, $"^(?:{DotNetPattern(pattern.GetString()!)})$"))
                     errors.Add($"{path}: '{text}' does not match {shapeName}'s pattern {pattern.GetString()}");
                 break;
             case "integer" or "long":
@@ -118,6 +118,15 @@ public sealed class ServiceModel
                 break;
         }
     }
+
+    /// <summary>
+    /// A model pattern in .NET's regex dialect: Java's \p{Print} and \p{ASCII} classes have other names here, and a
+    /// range of supplementary code points written as surrogate pairs is, in UTF-16 units, the surrogate range.
+    /// </summary>
+    public static string DotNetPattern(string pattern) => pattern
+        .Replace(@"\uD800\uDC00-\uDBFF\uDFFF", @"\uD800-\uDFFF", StringComparison.Ordinal)
+        .Replace(@"\p{Print}", @"[\x20-\x7E\u00A0-\uFFFF]", StringComparison.Ordinal)
+        .Replace(@"\p{ASCII}", @"\p{IsBasicLatin}", StringComparison.Ordinal);
 
     private static void CheckRange(JsonElement shape, long value, string path, string unit, List<string> errors)
     {
