@@ -75,7 +75,9 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
         var tail = new TrainingLogTail(logs, jobName, job.ResourceConfig?.InstanceCount ?? 1);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var printer = new StatusPrinter(jobName, log);
+        using var wait = log.Wait($"training {jobName}");
         printer.Print(job);
+        wait.Describe(StatusOf(job));
         var sinceDescribe = Stopwatch.StartNew();
 
         while (true)
@@ -96,6 +98,7 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
                 job = await DescribeAsync(jobName, cancellationToken).ConfigureAwait(false);
                 sinceDescribe.Restart();
                 printer.Print(job);
+                wait.Describe(StatusOf(job));
             }
         }
 
@@ -105,6 +108,9 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
         }
         return ToResult(job, metrics);
     }
+
+    private static string StatusOf(DescribeTrainingJobResponse job) =>
+        job.SecondaryStatus is { } secondary && secondary != job.TrainingJobStatus ? $"{job.TrainingJobStatus} ({secondary})" : job.TrainingJobStatus ?? "";
 
     public async Task StopAsync(string jobName, CancellationToken cancellationToken) =>
         await sageMaker.StopTrainingJobAsync(new StopTrainingJobRequest { TrainingJobName = jobName }, cancellationToken).ConfigureAwait(false);
