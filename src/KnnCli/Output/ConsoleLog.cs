@@ -8,10 +8,10 @@ namespace KnnCli.Output;
 /// (tables, or the one JSON document with --json). --quiet keeps warnings only; --verbose adds detail. Warnings are
 /// yellow, and progress (bars, spinners, elapsed time) is drawn only on a terminal (see <see cref="KnnConsole"/>).
 /// </summary>
-public sealed class ConsoleLog(KnnConsole error, bool quiet, bool verbose) : IWorkflowLog, IDisposable
+public sealed class ConsoleLog(KnnConsole error, bool quiet, bool verbose, TimeProvider? clock = null) : IWorkflowLog, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly LiveProgress _live = new(error);
+    private readonly LiveProgress _live = new(error, clock ?? TimeProvider.System);
 
     public void Info(string message)
     {

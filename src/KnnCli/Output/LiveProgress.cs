@@ -10,7 +10,7 @@ namespace KnnCli.Output;
 /// by its bars and spinners: started by the first, stopped when the last is disposed, so each step's line stays on
 /// screen with its final count and elapsed time, and lines printed meanwhile appear above the display.
 /// </summary>
-internal sealed class LiveProgress(KnnConsole console) : IDisposable
+internal sealed class LiveProgress(KnnConsole console, TimeProvider clock) : IDisposable
 {
     private static readonly TimeSpan QuickStep = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
@@ -46,7 +46,7 @@ internal sealed class LiveProgress(KnnConsole console) : IDisposable
         var ready = new TaskCompletionSource<ProgressContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         _finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var finish = _finish.Task;
-        var progress = new Progress(console.Ansi) { AutoClear = false, HideCompleted = false }.Columns(
+        var progress = new Progress(console.Ansi, clock) { AutoClear = false, HideCompleted = false }.Columns(
             new SpinnerColumn(),
             new TaskDescriptionColumn { Alignment = Justify.Left },
             new ProgressBarColumn(),
