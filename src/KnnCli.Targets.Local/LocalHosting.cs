@@ -48,8 +48,14 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
         log.Info($"Creating endpoint {request.EndpointName}: knn serve (pid {process.Id}), log {logFile}");
         try
         {
-            var url = await WaitForListeningAsync(process, logFile, cancellationToken);
-            await WaitForPingAsync(url, cancellationToken);
+            string url;
+            using (var wait = log.Wait($"endpoint {request.EndpointName}"))
+            {
+                wait.Describe("starting knn serve");
+                url = await WaitForListeningAsync(process, logFile, cancellationToken);
+                wait.Describe($"waiting for {url}/ping");
+                await WaitForPingAsync(url, cancellationToken);
+            }
             var endpoint = new LocalEndpoint(EndpointKind, request.EndpointName, clock.GetUtcNow(), ModelName: request.ModelName,
                 EndpointConfigName: request.EndpointConfigName, Url: url, ProcessId: process.Id, ProcessStarted: started, LogFile: logFile);
             await SaveAsync(endpoint, CancellationToken.None);

@@ -82,7 +82,9 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         var (vectors, labels, featureCount) = await SampleAsync(request, log, cancellationToken);
 
         log.Log(LogLine("Training index..."));
-        var model = KnnModelBuilder.Build(vectors, labels, featureCount, hp);
+        KnnModel model;
+        using (log.Wait("build index"))
+            model = KnnModelBuilder.Build(vectors, labels, featureCount, hp);
         if (hp.K > model.Index.Count)
             log.Warn($"k={hp.K} is larger than the {model.Index.Count} indexed points; predictions use all {model.Index.Count}.");
         log.Log(LogLine($"Adding data to index... ({model.Index.Count} vectors of dimension {model.Index.Dimension})"));
@@ -131,8 +133,11 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
             {
                 await using var train = await store.OpenReadAsync(uri, cancellationToken);
                 using var reader = TrainingData.OpenReader(train, uri.ToString(), request.ContentType);
+                using var progress = ChannelProgress(log, $"[{host}] read train channel", train);
+                var rows = 0L;
                 while (await reader.ReadBatchAsync(hp.MiniBatchSize, cancellationToken) is { RowCount: > 0 } batch)
                 {
+                    ReportChannel(progress, train, rows += batch.RowCount);
                     if (featureCount != 0 && batch.FeatureCount != featureCount)
                         throw DataErrors.InFile(uri.ToString(), $"rows have {batch.FeatureCount} features, other train rows {featureCount}");
                     featureCount = batch.FeatureCount;
@@ -152,12 +157,28 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
     }
 
     /// <summary>Predicts the test channel a mini-batch at a time and logs the container's score lines.</summary>
+    /// <summary>A channel read shown by the bytes read when the object's length is known (the rows beside it), by rows otherwise.</summary>
+    private static IProgressReporter ChannelProgress(IWorkflowLog log, string label, Stream channel) =>
+        channel.CanSeek ? log.Progress(label, channel.Length, ProgressUnit.Bytes) : log.Progress(label, 0, ProgressUnit.Rows);
+
+    private static void ReportChannel(IProgressReporter progress, Stream channel, long rows)
+    {
+        if (!channel.CanSeek)
+        {
+            progress.Report(rows);
+            return;
+        }
+        progress.Report(channel.Position);
+        progress.Describe($"{rows:N0} rows");
+    }
+
     private async Task<TrainingMetric[]> ScoreAsync(KnnModel model, StoreUri test, string contentType, KnnHyperparameters hp, IWorkflowLog log, CancellationToken cancellationToken)
     {
         var actual = new List<double>();
         var predicted = new List<double>();
         await using (var stream = await store.OpenReadAsync(test, cancellationToken))
         using (var reader = TrainingData.OpenReader(stream, test.ToString(), contentType))
+        using (var progress = ChannelProgress(log, "score test channel", stream))
         {
             while (true)
             {
@@ -169,6 +190,7 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
                 model.Predict(batch.Features, predictions);
                 actual.AddRange(batch.Labels.Select(l => (double)l));
                 predicted.AddRange(predictions.Select(p => (double)p));
+                ReportChannel(progress, stream, actual.Count);
             }
         }
         if (actual.Count == 0) return [];

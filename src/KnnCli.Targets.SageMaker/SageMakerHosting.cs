@@ -110,6 +110,7 @@ internal sealed class SageMakerHosting(
     private async Task<EndpointDescription> WaitInServiceAsync(string endpointName, IWorkflowLog log, CancellationToken cancellationToken)
     {
         string? lastStatus = null;
+        using var wait = log.Wait($"endpoint {endpointName}");
         for (var attempt = 1; ; attempt++)
         {
             var endpoint = await sageMaker.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointName = endpointName }, cancellationToken).ConfigureAwait(false);
@@ -117,6 +118,7 @@ internal sealed class SageMakerHosting(
             {
                 lastStatus = endpoint.EndpointStatus;
                 log.Info($"Endpoint {endpointName}: {lastStatus}");
+                wait.Describe(lastStatus ?? "");
             }
             if (lastStatus == "InService") return await ToDescriptionAsync(endpointName, endpoint, cancellationToken).ConfigureAwait(false);
             if (lastStatus == "Failed")
@@ -180,16 +182,30 @@ internal sealed class SageMakerHosting(
 
     private async Task WaitDeletedAsync(string endpointName, IWorkflowLog log, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // The spinner appears only once there is something to wait for.
+        IProgressReporter? wait = null;
+        try
         {
-            var endpoint = await DescribeEndpointAsync(endpointName, cancellationToken).ConfigureAwait(false);
-            if (endpoint is null) return;
-            if (endpoint.Status == "Failed")
-                throw new RemoteFailureException($"Deleting endpoint {endpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
-            if (attempt == 1) log.Info($"Waiting for endpoint {endpointName} to be deleted ({endpoint.Status}).");
-            if (attempt >= timings.EndpointDeletedMaxAttempts)
-                throw new RemoteFailureException($"Endpoint {endpointName} is still {endpoint.Status} after {attempt} checks {timings.EndpointDeletedDelay.TotalSeconds:0.#} s apart.");
-            await Task.Delay(timings.EndpointDeletedDelay, cancellationToken).ConfigureAwait(false);
+            for (var attempt = 1; ; attempt++)
+            {
+                var endpoint = await DescribeEndpointAsync(endpointName, cancellationToken).ConfigureAwait(false);
+                if (endpoint is null) return;
+                if (endpoint.Status == "Failed")
+                    throw new RemoteFailureException($"Deleting endpoint {endpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
+                if (attempt == 1)
+                {
+                    log.Info($"Waiting for endpoint {endpointName} to be deleted ({endpoint.Status}).");
+                    wait = log.Wait($"delete endpoint {endpointName}");
+                }
+                wait?.Describe(endpoint.Status);
+                if (attempt >= timings.EndpointDeletedMaxAttempts)
+                    throw new RemoteFailureException($"Endpoint {endpointName} is still {endpoint.Status} after {attempt} checks {timings.EndpointDeletedDelay.TotalSeconds:0.#} s apart.");
+                await Task.Delay(timings.EndpointDeletedDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            wait?.Dispose();
         }
     }
 

@@ -100,7 +100,9 @@ internal sealed class SageMakerTrainer(
         var tail = new TrainingLogTail(logs, jobName, job.ResourceConfig?.InstanceCount ?? 1);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var printer = new StatusPrinter(jobName, log);
+        using var wait = log.Wait($"training {jobName}");
         printer.Print(job);
+        wait.Describe(StatusOf(job));
         var sinceDescribe = Stopwatch.StartNew();
 
         while (true)
@@ -121,6 +123,7 @@ internal sealed class SageMakerTrainer(
                 job = await DescribeAsync(jobName, cancellationToken).ConfigureAwait(false);
                 sinceDescribe.Restart();
                 printer.Print(job);
+                wait.Describe(StatusOf(job));
             }
         }
 
@@ -131,6 +134,9 @@ internal sealed class SageMakerTrainer(
         foreach (var line in BillingSummary(job)) log.Info(line);
         return ToResult(job, metrics);
     }
+
+    private static string StatusOf(DescribeTrainingJobResponse job) =>
+        job.SecondaryStatus is { } secondary && secondary != job.TrainingJobStatus ? $"{job.TrainingJobStatus} ({secondary})" : job.TrainingJobStatus ?? "";
 
     /// <summary>
     /// The lines the SageMaker Python SDK prints when a job ends: training and billable seconds, and for a managed spot

@@ -21,6 +21,8 @@ public sealed record KnnServices
     /// <summary>The consoles results and diagnostics go to; null builds them over <see cref="Output"/> and <see cref="Error"/>. Tests pass Spectre's TestConsole.</summary>
     public IAnsiConsole? OutputConsole { get; init; }
     public IAnsiConsole? ErrorConsole { get; init; }
+    /// <summary>The clock progress displays measure elapsed time with.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>Null for the real targets, which read AWS settings through <see cref="Environment"/>.</summary>
     public ITargetFactory? TargetOverride { get; init; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
 
 namespace KnnCli.Core.Data;
 
@@ -25,7 +26,8 @@ public static class DatasetPreprocessor
 {
     /// <param name="displayName">How errors name the input (its path or URL).</param>
     /// <param name="labelColumn">The label column's name; null means Species when present, else the last column.</param>
-    public static PreparedDataset Load(TextReader reader, string displayName, string? labelColumn)
+    /// <param name="rowsRead">Told the number of data rows read so far, every few thousand rows.</param>
+    public static PreparedDataset Load(TextReader reader, string displayName, string? labelColumn, IProgressReporter? rowsRead = null)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -73,7 +75,9 @@ public static class DatasetPreprocessor
                 throw DataErrors.At(displayName, line, label, "the label is missing");
             rawLabels.Add(labelText);
             rawFeatures.Add(features);
+            if (rawFeatures.Count % 4096 == 0) rowsRead?.Report(rawFeatures.Count);
         }
+        rowsRead?.Report(rawFeatures.Count);
         if (rawFeatures.Count == 0)
             throw DataErrors.InFile(displayName, "the file has a header but no data rows");
 

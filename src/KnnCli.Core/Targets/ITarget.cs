@@ -35,9 +35,26 @@ public interface IWorkflowLog
 
     /// <summary>A progress bar for a long operation; dispose it when done.</summary>
     IProgressReporter Progress(string label, long total);
+
+    /// <summary>A progress bar counting <paramref name="unit"/>s; a total of 0 or less (unknown) shows a spinner and the count.</summary>
+    IProgressReporter Progress(string label, long total, ProgressUnit unit) => Progress(label, total);
+
+    /// <summary>A spinner with the elapsed time for a wait of unknown length (a job, an endpoint); its status text changes with <see cref="IProgressReporter.Describe"/>.</summary>
+    IProgressReporter Wait(string label) => Progress(label, 0, ProgressUnit.Items);
+}
+
+/// <summary>What a progress count counts, so it is shown with its unit (bytes as KB/MB/GB).</summary>
+public enum ProgressUnit
+{
+    Items,
+    Rows,
+    Bytes,
 }
 
 public interface IProgressReporter : IDisposable
 {
     void Report(long completed);
+
+    /// <summary>Changes the status shown beside the label (a job's status, a step).</summary>
+    void Describe(string status) { }
 }

@@ -79,7 +79,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
             return new PredictResult(endpoint, [], state.PredictorType ?? "classifier", null, null, null, state.FeatureColumns);
         }
         var predictions = new EndpointPrediction[features.Count];
-        using (var progress = context.Log.Progress("predict", features.Count))
+        using (var progress = context.Log.Progress("predict", features.Count, ProgressUnit.Rows))
         {
             long done = 0;
             await System.Threading.Tasks.Parallel.ForEachAsync(batches,

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using KnnCli.Core.Data;
 using KnnCli.Core.Errors;
 using KnnCli.Core.IO;
+using KnnCli.Core.Targets;
 
 namespace KnnCli.Core.Workflow;
 
@@ -48,9 +49,11 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
 
         var (displayName, stem) = Describe(options.Input);
         context.Log.Info($"Reading {displayName}");
+        using var progress = context.Log.Progress($"prepare {stem}", 0, ProgressUnit.Rows);
         PreparedDataset dataset;
         using (var reader = await OpenAsync(options.Input, displayName, cancellationToken))
-            dataset = DatasetPreprocessor.Load(reader, displayName, options.Label);
+            dataset = DatasetPreprocessor.Load(reader, displayName, options.Label, progress);
+        progress.Describe("splitting and writing");
 
         if (!TrainTestSplit.CanSplit(dataset.Rows.Count, options.TestFraction))
             throw DataErrors.InFile(displayName,

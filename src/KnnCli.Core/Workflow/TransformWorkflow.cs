@@ -66,7 +66,8 @@ public sealed class TransformWorkflow(WorkflowContext context)
         await AtomicFile.WriteAsync(options.Output, async (output, ct) =>
         {
             await using var input = File.OpenRead(options.Input);
-            using var progress = context.Log.Progress("transform", input.Length);
+            // The bar follows the bytes read (the row count is not known ahead); the rows done are shown beside it.
+            using var progress = context.Log.Progress("transform", input.Length, ProgressUnit.Bytes);
             using var reader = new NumericCsvReader(input, options.Input, labelColumns);
             await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             var k = model.EffectiveK;
@@ -95,6 +96,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
                 }
                 tally.Rows += batch.RowCount;
                 progress.Report(input.Position);
+                progress.Describe($"{tally.Rows:N0} rows");
             }
         }, cancellationToken);
 

@@ -70,7 +70,7 @@ public sealed class UploadWorkflow(WorkflowContext context)
         }
         var size = new FileInfo(localFile).Length;
         context.Log.Info($"Uploading {localFile} to {destination} ({size:N0} bytes)");
-        using var progress = context.Log.Progress($"upload {Path.GetFileName(localFile)}", size);
+        using var progress = context.Log.Progress($"upload {Path.GetFileName(localFile)}", size, ProgressUnit.Bytes);
         await target.Store.PutFileAsync(localFile, destination, TrainingData.ContentTypeOf(localFile), progress, cancellationToken);
         return destination;
     }
@@ -99,7 +99,7 @@ public sealed class UploadWorkflow(WorkflowContext context)
                 var streams = paths.Select(p => new FileStream(p, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1)).ToArray();
                 try
                 {
-                    using var progress = context.Log.Progress($"shard {Path.GetFileName(localFile)}", input.Length);
+                    using var progress = context.Log.Progress($"shard {Path.GetFileName(localFile)}", input.Length, ProgressUnit.Bytes);
                     rows = await CsvSharder.SplitAsync(input, streams, localFile, progress, cancellationToken);
                 }
                 finally
@@ -117,7 +117,7 @@ public sealed class UploadWorkflow(WorkflowContext context)
                 if (context.Settings.DryRun) break;
                 var part = format == UploadFormat.RecordIo ? Path.ChangeExtension(paths[i], TrainingData.RecordIoExtension) : paths[i];
                 if (part != paths[i]) await TrainingData.ConvertCsvToRecordIoAsync(paths[i], part, cancellationToken);
-                using var progress = context.Log.Progress($"upload {Path.GetFileName(part)}", new FileInfo(part).Length);
+                using var progress = context.Log.Progress($"upload {Path.GetFileName(part)}", new FileInfo(part).Length, ProgressUnit.Bytes);
                 await target.Store.PutFileAsync(part, destination.Append(Path.GetFileName(part)), TrainingData.ContentTypeOf(part), progress, cancellationToken);
             }
             return destination;

@@ -32,7 +32,7 @@ public static class CommandRunner
         if (dryRun)
             services = services with { Error = dryRunError!, Output = dryRunOutput ?? services.Output, Interactive = false, OutputIsTerminal = false, OutputConsole = null, ErrorConsole = null };
         var error = services.CreateErrorConsole();
-        var log = new ConsoleLog(error, result.GetValue(CommonOptions.Quiet) || json, verbose);
+        using var log = new ConsoleLog(error, result.GetValue(CommonOptions.Quiet) || json, verbose, services.Clock);
         try
         {
             var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn")).LoadAsync(cancellationToken);

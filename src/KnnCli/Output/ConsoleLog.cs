@@ -6,11 +6,12 @@ namespace KnnCli.Output;
 /// <summary>
 /// Human diagnostics for every verb: status, log lines and progress go to stderr so stdout carries only results
 /// (tables, or the one JSON document with --json). --quiet keeps warnings only; --verbose adds detail. Warnings are
-/// yellow and progress is drawn only on a terminal (see <see cref="KnnConsole"/>).
+/// yellow, and progress (bars, spinners, elapsed time) is drawn only on a terminal (see <see cref="KnnConsole"/>).
 /// </summary>
-public sealed class ConsoleLog(KnnConsole error, bool quiet, bool verbose) : IWorkflowLog
+public sealed class ConsoleLog(KnnConsole error, bool quiet, bool verbose, TimeProvider? clock = null) : IWorkflowLog, IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly LiveProgress _live = new(error, clock ?? TimeProvider.System);
 
     public void Info(string message)
     {
@@ -32,17 +33,22 @@ public sealed class ConsoleLog(KnnConsole error, bool quiet, bool verbose) : IWo
         if (!quiet) Write(line);
     }
 
-    public IProgressReporter Progress(string label, long total) =>
-        quiet || !error.Animated || total <= 0 ? NoProgress.Instance : new ProgressBar(this, label, total);
+    public IProgressReporter Progress(string label, long total) => Progress(label, total, ProgressUnit.Items);
 
+    public IProgressReporter Progress(string label, long total, ProgressUnit unit) =>
+        quiet || !error.Animated ? NoProgress.Instance : _live.Add(label, total, unit);
+
+    public IProgressReporter Wait(string label) => Progress(label, 0, ProgressUnit.Items);
+
+    public void Dispose() => _live.Dispose();
+
+    /// <summary>
+    /// Lines go through Spectre's pipeline, so while a progress display is live they are printed above it
+    /// instead of through it.
+    /// </summary>
     private void Write(string line)
     {
         lock (_gate) error.WriteLine(line);
-    }
-
-    private void WriteInPlace(string text)
-    {
-        lock (_gate) error.Ansi.Profile.Out.Writer.Write(text);
     }
 
     private sealed class NoProgress : IProgressReporter
@@ -52,34 +58,5 @@ public sealed class ConsoleLog(KnnConsole error, bool quiet, bool verbose) : IWo
         public void Report(long completed) { }
 
         public void Dispose() { }
-    }
-
-    /// <summary>A one-line bar redrawn in place with \r, at most ten times a second.</summary>
-    private sealed class ProgressBar(ConsoleLog owner, string label, long total) : IProgressReporter
-    {
-        private long _lastDraw;
-        private long _completed;
-
-        public void Report(long completed)
-        {
-            _completed = completed;
-            var now = Environment.TickCount64;
-            if (completed < total && now - _lastDraw < 100) return;
-            _lastDraw = now;
-            Draw();
-        }
-
-        public void Dispose()
-        {
-            owner.WriteInPlace("\r\u001b[2K");
-        }
-
-        private void Draw()
-        {
-            const int width = 30;
-            var fraction = Math.Clamp((double)_completed / total, 0, 1);
-            var filled = (int)(fraction * width);
-            owner.WriteInPlace($"\r{label} [{new string('#', filled)}{new string('.', width - filled)}] {fraction,4:P0} ({_completed:N0}/{total:N0})");
-        }
     }
 }

@@ -39,7 +39,11 @@ public sealed class KnnConsole(IAnsiConsole console)
         }));
     }
 
-    public void WriteLine() => Raw.WriteLine();
+    public void WriteLine()
+    {
+        if (Styled) Ansi.WriteLine();
+        else Raw.WriteLine();
+    }
 
     /// <summary>A line of text, as is (never read as markup).</summary>
     public void WriteLine(string text)
