@@ -14,6 +14,9 @@ public sealed record KnnServices
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
     /// <summary>True when stderr is a terminal (progress bars are drawn only then).</summary>
     public bool Interactive { get; init; } = !Console.IsErrorRedirected;
+    /// <summary>Where a confirmation's answer is read from; asked only when stdin is a terminal too.</summary>
+    public TextReader Input { get; init; } = Console.In;
+    public bool InputIsTerminal { get; init; } = !Console.IsInputRedirected;
     /// <summary>Null for the real targets, which read AWS settings through <see cref="Environment"/>.</summary>
     public ITargetFactory? TargetOverride { get; init; }
 

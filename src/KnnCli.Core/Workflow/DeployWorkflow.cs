@@ -49,7 +49,7 @@ public sealed class DeployWorkflow(WorkflowContext context)
             EndpointConfigName = options.EndpointName ?? baseName,
             EndpointName = options.EndpointName ?? baseName,
             ModelArtifact = StoreUri.Parse(artifact),
-            InstanceType = options.InstanceType ?? "ml.t2.medium",
+            InstanceType = options.InstanceType ?? DeployRequest.DefaultInstanceType,
             InstanceCount = options.InstanceCount ?? 1,
             Serverless = options.ServerlessMemory is { } memory ? new ServerlessSettings(memory, maxConcurrency, options.ProvisionedConcurrency) : null,
             RoleArn = context.Settings.RoleArn,
@@ -60,6 +60,7 @@ public sealed class DeployWorkflow(WorkflowContext context)
         // before creating anything, so the running endpoint is neither replaced nor left beside a half-made twin.
         if (await target.Hosting.DescribeEndpointAsync(request.EndpointName, cancellationToken) is { } existing)
             throw new InputException($"Endpoint {request.EndpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {request.EndpointName}` or pass another --endpoint-name.");
+        if (Spend(options, "it bills until `knn cleanup` deletes it") is { } spend) await context.Costs.ConfirmAsync(context, "deploy", [spend], cancellationToken);
         context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");
         var endpoint = await target.Hosting.DeployAsync(request, context.Log, cancellationToken);
         if (!context.Settings.DryRun)
@@ -77,6 +78,11 @@ public sealed class DeployWorkflow(WorkflowContext context)
             throw new RemoteFailureException($"Endpoint {request.EndpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
         return new DeployResult(request.ModelName, request.EndpointConfigName, request.EndpointName, endpoint.Status, endpoint.Url, endpoint.ProcessId);
     }
+
+    /// <summary>An endpoint's instances, which nothing stops (<paramref name="limit"/> says what ends them); none for a serverless endpoint.</summary>
+    public static InstanceSpend? Spend(DeployOptions options, string limit) => options.ServerlessMemory is null
+        ? new InstanceSpend("endpoint", options.InstanceType ?? DeployRequest.DefaultInstanceType, options.InstanceCount ?? 1, null, limit)
+        : null;
 
     /// <summary>The given model and endpoint names and the role follow SageMaker's rules, on every target, before any call.</summary>
     public static void CheckNames(DeployOptions options, WorkflowContext context)

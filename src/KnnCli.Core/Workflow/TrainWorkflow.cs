@@ -63,6 +63,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
         var upload = new UploadWorkflow(context);
         var instanceCount = options.InstanceCount ?? 1;
         if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
+        await context.Costs.ConfirmAsync(context, "train", [Spend(options)], cancellationToken);
         var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", instanceCount, cancellationToken)
             ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
         var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", 1, cancellationToken);
@@ -88,7 +89,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             Test = testChannel?.Uri,
             ContentType = ChannelContentType(firstTrainObject, testChannel?.Uri),
             OutputPath = context.OutputPrefix(bucket),
-            InstanceType = options.InstanceType ?? "ml.m5.large",
+            InstanceType = options.InstanceType ?? TrainingRequest.DefaultInstanceType,
             InstanceCount = instanceCount,
             InputMode = options.InputMode,
             RoleArn = context.Settings.RoleArn,
@@ -119,6 +120,10 @@ public sealed class TrainWorkflow(WorkflowContext context)
         return new TrainResult(result.JobName, result.Status.ToString(), result.ModelArtifact?.ToString(), sent,
             result.Metrics.ToDictionary(m => m.Name, m => m.Value));
     }
+
+    /// <summary>What a training job starts: its instances, each stopped by MaxRuntimeInSeconds at the latest.</summary>
+    public static InstanceSpend Spend(TrainOptions options) => new("training job", options.InstanceType ?? TrainingRequest.DefaultInstanceType, options.InstanceCount ?? 1,
+        TimeSpan.FromSeconds(TrainingRequest.DefaultMaxRuntimeSeconds), $"each instance stops within MaxRuntimeInSeconds {TrainingRequest.DefaultMaxRuntimeSeconds}");
 
     /// <summary>The given job name and role follow SageMaker's rules, on every target, before any call.</summary>
     public static void CheckNames(TrainOptions options, WorkflowContext context)
