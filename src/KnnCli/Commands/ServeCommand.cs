@@ -23,10 +23,16 @@ public static class ServeCommand
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            await using var log = parse.GetValue(LogFile) is { } path ? OpenLog(path) : null;
+            await using var log = parse.GetValue(LogFile) is { } path && !verb.Workflow.Settings.DryRun ? OpenLog(path) : null;
             var catalog = await CatalogAsync(parse, log ?? services.Error, ct);
             // With --log-file (a background server under knn deploy) server errors go to the file too.
             var options = ServerOptions.FromEnvironment(parse.GetValue(Host), parse.GetValue(Port), services.Environment) with { ErrorLog = log ?? services.Error };
+            if (verb.Workflow.Settings.DryRun)
+            {
+                // The model is loaded and checked; nothing listens.
+                verb.Workflow.Log.Info($"would listen on http://{options.Host}:{options.Port}");
+                return;
+            }
             var output = log ?? services.Output;
             await using var server = await InferenceServer.StartAsync(catalog, options, ct);
             await output.WriteLineAsync(server.ListeningMessage);

@@ -28,12 +28,16 @@ public static class TransformCommand
                 Neighbors = parse.GetValue(Neighbors),
                 BatchSize = parse.GetValue(BatchSize),
             }, ct);
-            verb.Results.Write(result, CliJsonContext.Default.TransformResult, output => Print(output, result));
+            verb.Results.Write(result, CliJsonContext.Default.TransformResult, output =>
+            {
+                if (verb.Workflow.Settings.DryRun) output.WriteLine($"would write predictions for {result.Input} to {result.Output} ({result.Format})");
+                else Print(output, result);
+            });
         });
         return command;
     }
 
-    public static void Print(TextWriter output, TransformResult result)
+    public static void Print(KnnConsole output, TransformResult result)
     {
         output.WriteLine($"Wrote {result.Rows:N0} predictions to {result.Output} ({result.Format}) in {result.Seconds:F2} s ({result.RowsPerSecond:N0} rows/s)");
         if (result.Accuracy is { } accuracy) output.WriteLine($"Accuracy: {accuracy:F4}");
