@@ -58,12 +58,13 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw new InputException(e.Message, e);
         }
 
-        await using var target = context.CreateTarget();
-        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
-        var upload = new UploadWorkflow(context);
         var instanceCount = options.InstanceCount ?? 1;
         if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
         await context.Costs.ConfirmAsync(context, "train", [Spend(options)], cancellationToken);
+
+        await using var target = context.CreateTarget();
+        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
+        var upload = new UploadWorkflow(context);
         var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", instanceCount, cancellationToken)
             ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
         var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", 1, cancellationToken);
