@@ -101,6 +101,12 @@ public sealed class CostGuardTests(MotoServer moto) : IDisposable
         var train = await KnnAsync("train", "--dry-run", "--instance-type", "ml.c5.2xlarge");
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.Contains("[dry-run] would start training job: 1 × ml.c5.2xlarge, at most 24 instance-hours", train.Error);
+
+        // --max-run is the training job's MaxRuntimeInSeconds, so it is the bound.
+        var shorter = await KnnAsync("train", "--dry-run", "--max-run", "5400");
+        Assert.True(shorter.ExitCode == 0, shorter.Error);
+        Assert.Contains("[dry-run] would start training job: 1 × ml.m5.large, at most 1.5 instance-hours (each instance stops within MaxRuntimeInSeconds 5400)", shorter.Error);
+        Assert.Contains("\"MaxRuntimeInSeconds\":5400", shorter.Error);
     }
 
     [Theory]

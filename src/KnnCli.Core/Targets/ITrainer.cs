@@ -7,9 +7,6 @@ public enum InputMode { Pipe, File }
 /// <summary>A k-NN training job as CreateTrainingJob describes it.</summary>
 public sealed record TrainingRequest
 {
-    /// <summary>StoppingCondition.MaxRuntimeInSeconds when none is given: SageMaker's own default, one day.</summary>
-    public const int DefaultMaxRuntimeSeconds = 86400;
-
     public const string DefaultInstanceType = "ml.m5.large";
 
     public required string JobName { get; init; }
@@ -26,7 +23,7 @@ public sealed record TrainingRequest
     public int InstanceCount { get; init; } = 1;
     public InputMode InputMode { get; init; } = InputMode.Pipe;
     public string? RoleArn { get; init; }
-    public int MaxRuntimeSeconds { get; init; } = DefaultMaxRuntimeSeconds;
+    public int MaxRuntimeSeconds { get; init; } = Settings.ProductionSettings.DefaultMaxRunSeconds;
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
@@ -43,6 +40,8 @@ public sealed record TrainingResult
     public IReadOnlyList<TrainingMetric> Metrics { get; init; } = [];
     public string? FailureReason { get; init; }
     public double? BillableSeconds { get; init; }
+    /// <summary>Seconds the job trained (SageMaker's TrainingTimeInSeconds); above the billable ones for a spot job.</summary>
+    public double? TrainingSeconds { get; init; }
 }
 
 /// <summary>Runs training jobs: the in-process trainer, or SageMaker training jobs.</summary>

@@ -60,7 +60,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
 
         var instanceCount = options.InstanceCount ?? 1;
         if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
-        await context.Costs.ConfirmAsync(context, "train", [Spend(options)], cancellationToken);
+        await context.Costs.ConfirmAsync(context, "train", [Spend(options, context)], cancellationToken);
 
         await using var target = context.CreateTarget();
         var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
@@ -94,6 +94,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             InstanceCount = instanceCount,
             InputMode = options.InputMode,
             RoleArn = context.Settings.RoleArn,
+            Tags = context.Settings.Production.Tags,
         };
         var sent = hyperparameters.ToStringMap().Concat(extra).ToDictionary(p => p.Key, p => p.Value);
         context.Log.Info($"Training job {request.JobName} on {target.Name}: {string.Join(", ", sent.Select(p => $"{p.Key}={p.Value}"))}");
@@ -123,8 +124,12 @@ public sealed class TrainWorkflow(WorkflowContext context)
     }
 
     /// <summary>What a training job starts: its instances, each stopped by MaxRuntimeInSeconds at the latest.</summary>
-    public static InstanceSpend Spend(TrainOptions options) => new("training job", options.InstanceType ?? TrainingRequest.DefaultInstanceType, options.InstanceCount ?? 1,
-        TimeSpan.FromSeconds(TrainingRequest.DefaultMaxRuntimeSeconds), $"each instance stops within MaxRuntimeInSeconds {TrainingRequest.DefaultMaxRuntimeSeconds}");
+    public static InstanceSpend Spend(TrainOptions options, WorkflowContext context)
+    {
+        var maxRun = context.Settings.Production.MaxRunSeconds;
+        return new("training job", options.InstanceType ?? TrainingRequest.DefaultInstanceType, options.InstanceCount ?? 1,
+            TimeSpan.FromSeconds(maxRun), $"each instance stops within MaxRuntimeInSeconds {maxRun}");
+    }
 
     /// <summary>The given job name and role follow SageMaker's rules, on every target, before any call.</summary>
     public static void CheckNames(TrainOptions options, WorkflowContext context)
