@@ -16,6 +16,9 @@ public sealed record KnnServices
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
     /// <summary>True when stderr is a terminal (progress bars are drawn only then).</summary>
     public bool Interactive { get; init; } = !Console.IsErrorRedirected;
+    /// <summary>Where a confirmation's answer is read from; asked only when stdin is a terminal too.</summary>
+    public TextReader Input { get; init; } = Console.In;
+    public bool InputIsTerminal { get; init; } = !Console.IsInputRedirected;
     /// <summary>True when stdout is a terminal (results are styled only then); by default, only the real stdout can be.</summary>
     public bool? OutputIsTerminal { get; init; }
     /// <summary>The consoles results and diagnostics go to; null builds them over <see cref="Output"/> and <see cref="Error"/>. Tests pass Spectre's TestConsole.</summary>

@@ -119,8 +119,8 @@ public sealed class DryRunTests(MotoServer moto) : IAsyncLifetime
         var name = $"knn-dry-{Guid.NewGuid():N}"[..20];
         await Ok("prepare");
         await Ok("upload");
-        await Ok("train", "--job-name", name);
-        await Ok("deploy", "--endpoint-name", name);
+        await Ok("train", "--job-name", name, "--yes");
+        await Ok("deploy", "--endpoint-name", name, "--yes");
 
         Assert.Contains("[dry-run] SageMaker CreateTrainingJob", (await DryRun("train", "--job-name", name + "-2")).Error);
         Assert.Contains("[dry-run] SageMaker CreateEndpoint", (await DryRun("deploy", "--endpoint-name", name + "-2")).Error);

@@ -111,8 +111,8 @@ public sealed class NameValidationTests(MotoServer moto) : IDisposable
 
         await Ok("prepare");
         await Ok("upload");
-        await Ok("train", "--job-name", endpoint + "-job");
-        await Ok("deploy", "--endpoint-name", endpoint);
+        await Ok("train", "--job-name", endpoint + "-job", "--yes");
+        await Ok("deploy", "--endpoint-name", endpoint, "--yes");
         var state = await File.ReadAllTextAsync(Path.Combine(_directory, ".knn", "state.json"));
         try
         {

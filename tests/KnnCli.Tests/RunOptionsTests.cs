@@ -68,7 +68,7 @@ public sealed class RunOptionsTests(MotoServer moto) : IDisposable
 
         var result = await KnnProcess.RunAsync(_directory, environment,
             "run", "--target", "sagemaker", "--job-name", job, "--k", "5", "--train-instance-type", "ml.c5.xlarge", "--train-instance-count", "1",
-            "--deploy-instance-type", "ml.m5.xlarge", "--deploy-instance-count", "2", "--rows", "5.1,3.5,1.4,0.2", "--keep-endpoint");
+            "--deploy-instance-type", "ml.m5.xlarge", "--deploy-instance-count", "2", "--rows", "5.1,3.5,1.4,0.2", "--keep-endpoint", "--yes");
         try
         {
             Assert.True(result.ExitCode == 0, result.Error);

@@ -38,11 +38,11 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
         var upload = JsonDocument.Parse((await KnnAsync("upload", "--json")).Output).RootElement;
         Assert.Equal($"s3://sagemaker-us-east-1-{MotoServer.AccountId}/knn/input/iris_train.csv", upload.GetProperty("train_uri").GetString());
 
-        var train = await KnnAsync("train", "--job-name", job);
+        var train = await KnnAsync("train", "--job-name", job, "--yes");
         Assert.Contains($"Training job {job}: Completed", train.Error);
         Assert.Contains($"{job}/output/model.tar.gz", train.Output);
 
-        var deploy = await KnnAsync("deploy", "--endpoint-name", job);
+        var deploy = await KnnAsync("deploy", "--endpoint-name", job, "--yes");
         Assert.Contains($"Endpoint {job}: InService", deploy.Output);
 
         await moto.SeedEndpointResultsAsync(("""{"predictions":[{"predicted_label":0.0}]}""", "application/json"));
@@ -160,13 +160,13 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
         Assert.Equal(0, (await Run("prepare", "--verbose")).ExitCode);
         Assert.Equal(0, (await Run("upload", "--verbose")).ExitCode);
         Assert.Equal(0, (await Run("train", "--dry-run", "--verbose", "--job-name", job + "-dry")).ExitCode);
-        Assert.Equal(0, (await Run("train", "--verbose", "--job-name", job)).ExitCode);
-        Assert.Equal(0, (await Run("deploy", "--verbose", "--endpoint-name", job)).ExitCode);
+        Assert.Equal(0, (await Run("train", "--verbose", "--yes", "--job-name", job)).ExitCode);
+        Assert.Equal(0, (await Run("deploy", "--verbose", "--yes", "--endpoint-name", job)).ExitCode);
         Assert.Equal(0, (await Run("status", "--json", "--verbose")).ExitCode);
         // Failures print their own lines (and traces with --verbose): none carries the key either.
         Assert.NotEqual(0, (await RunIn(new(environment) { ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1" }, "status", "--verbose")).ExitCode);
-        Assert.NotEqual(0, (await RunIn(new(environment) { ["AWS_ENDPOINT_URL_SAGEMAKER"] = "http://127.0.0.1:1" }, "train", "--verbose", "--job-name", job + "-refused")).ExitCode);
-        Assert.NotEqual(0, (await Run("train", "--verbose", "--role", "arn:aws:iam::123456789012:role/x", "--region", "mars-north-7")).ExitCode);
+        Assert.NotEqual(0, (await RunIn(new(environment) { ["AWS_ENDPOINT_URL_SAGEMAKER"] = "http://127.0.0.1:1" }, "train", "--verbose", "--yes", "--job-name", job + "-refused")).ExitCode);
+        Assert.NotEqual(0, (await Run("train", "--verbose", "--yes", "--role", "arn:aws:iam::123456789012:role/x", "--region", "mars-north-7")).ExitCode);
         Assert.Equal(0, (await Run("cleanup", "--verbose", "--yes", "--delete-data")).ExitCode);
 
         foreach (var output in outputs) Assert.DoesNotContain(secret, output, StringComparison.Ordinal);

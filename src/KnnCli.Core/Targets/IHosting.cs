@@ -20,11 +20,13 @@ public sealed record AsyncInferenceSettings
 /// <summary>CreateModel + CreateEndpointConfig + CreateEndpoint in one request.</summary>
 public sealed record DeployRequest
 {
+    public const string DefaultInstanceType = "ml.t2.medium";
+
     public required string ModelName { get; init; }
     public required string EndpointConfigName { get; init; }
     public required string EndpointName { get; init; }
     public required StoreUri ModelArtifact { get; init; }
-    public string InstanceType { get; init; } = "ml.t2.medium";
+    public string InstanceType { get; init; } = DefaultInstanceType;
     public int InstanceCount { get; init; } = 1;
     /// <summary>When set, a serverless endpoint instead of instances.</summary>
     public ServerlessSettings? Serverless { get; init; }

@@ -7,6 +7,8 @@ public enum InputMode { Pipe, File }
 /// <summary>A k-NN training job as CreateTrainingJob describes it.</summary>
 public sealed record TrainingRequest
 {
+    public const string DefaultInstanceType = "ml.m5.large";
+
     public required string JobName { get; init; }
     public required KnnHyperparameters Hyperparameters { get; init; }
     /// <summary>Extra hyperparameters passed through as given (--hp NAME=VALUE).</summary>
@@ -17,11 +19,11 @@ public sealed record TrainingRequest
     public string ContentType { get; init; } = "text/csv";
     /// <summary>The job writes its model to &lt;OutputPath&gt;/&lt;JobName&gt;/output/model.tar.gz.</summary>
     public required StoreUri OutputPath { get; init; }
-    public string InstanceType { get; init; } = "ml.m5.large";
+    public string InstanceType { get; init; } = DefaultInstanceType;
     public int InstanceCount { get; init; } = 1;
     public InputMode InputMode { get; init; } = InputMode.Pipe;
     public string? RoleArn { get; init; }
-    public int MaxRuntimeSeconds { get; init; } = 86400;
+    public int MaxRuntimeSeconds { get; init; } = Settings.ProductionSettings.DefaultMaxRunSeconds;
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 

@@ -73,7 +73,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             EndpointConfigName = options.EndpointName ?? baseName,
             EndpointName = endpointName,
             ModelArtifact = StoreUri.Parse(artifact),
-            InstanceType = options.InstanceType ?? "ml.t2.medium",
+            InstanceType = options.InstanceType ?? DeployRequest.DefaultInstanceType,
             InstanceCount = options.InstanceCount ?? 1,
             Serverless = options.ServerlessMemory is { } memory ? new ServerlessSettings(memory, maxConcurrency, options.ProvisionedConcurrency) : null,
             Async = options.Async ? await AsyncSettingsAsync(options, endpointName, target, state, cancellationToken) : null,
@@ -82,6 +82,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             Tags = context.Settings.Production.Tags,
         };
 
+        if (Spend(options, "it bills until `knn cleanup` deletes it") is { } spend) await context.Costs.ConfirmAsync(context, "deploy", [spend], cancellationToken);
         context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");
         var endpoint = await target.Hosting.DeployAsync(request, context.Log, cancellationToken);
         if (!context.Settings.DryRun)
@@ -156,6 +157,11 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             MaxConcurrentInvocationsPerInstance = options.MaxConcurrentInvocations,
         };
     }
+
+    /// <summary>An endpoint's instances, which nothing stops (<paramref name="limit"/> says what ends them); none for a serverless endpoint.</summary>
+    public static InstanceSpend? Spend(DeployOptions options, string limit) => options.ServerlessMemory is null
+        ? new InstanceSpend("endpoint", options.InstanceType ?? DeployRequest.DefaultInstanceType, options.InstanceCount ?? 1, null, limit)
+        : null;
 
     /// <summary>The given model and endpoint names and the role follow SageMaker's rules, on every target, before any call.</summary>
     public static void CheckNames(DeployOptions options, WorkflowContext context)

@@ -34,6 +34,11 @@ public sealed class RunWorkflow(WorkflowContext context)
         TrainWorkflow.CheckNames(options.Train, context);
         DeployWorkflow.CheckNames(options.Deploy, context);
         ResourceNames.Endpoint.Check("--endpoint-name", options.Predict.EndpointName);
+        // One question for the whole flow, before anything is prepared or uploaded.
+        var endpointLimit = options.KeepEndpoint ? "--keep-endpoint: it bills until `knn cleanup` deletes it" : "run deletes it when predict ends";
+        await context.Costs.ConfirmAsync(context, "run",
+            [TrainWorkflow.Spend(options.Train, context), .. DeployWorkflow.Spend(options.Deploy, endpointLimit) is { } endpoint ? [endpoint] : Array.Empty<InstanceSpend>()],
+            cancellationToken);
         var prepared = await new PrepareWorkflow(context).RunAsync(options.Prepare, cancellationToken);
         if (context.Settings.DryRun)
         {

@@ -58,11 +58,13 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw new InputException(e.Message, e);
         }
 
+        var instanceCount = options.InstanceCount ?? 1;
+        if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
+        await context.Costs.ConfirmAsync(context, "train", [Spend(options, context)], cancellationToken);
+
         await using var target = context.CreateTarget();
         var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
         var upload = new UploadWorkflow(context);
-        var instanceCount = options.InstanceCount ?? 1;
-        if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
         var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", instanceCount, cancellationToken)
             ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
         var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", 1, cancellationToken);
@@ -88,7 +90,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             Test = testChannel?.Uri,
             ContentType = ChannelContentType(firstTrainObject, testChannel?.Uri),
             OutputPath = context.OutputPrefix(bucket),
-            InstanceType = options.InstanceType ?? "ml.m5.large",
+            InstanceType = options.InstanceType ?? TrainingRequest.DefaultInstanceType,
             InstanceCount = instanceCount,
             InputMode = options.InputMode,
             RoleArn = context.Settings.RoleArn,
@@ -119,6 +121,14 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw new RemoteFailureException($"Training job {result.JobName} failed: {result.FailureReason ?? "no reason given"}");
         return new TrainResult(result.JobName, result.Status.ToString(), result.ModelArtifact?.ToString(), sent,
             result.Metrics.ToDictionary(m => m.Name, m => m.Value));
+    }
+
+    /// <summary>What a training job starts: its instances, each stopped by MaxRuntimeInSeconds at the latest.</summary>
+    public static InstanceSpend Spend(TrainOptions options, WorkflowContext context)
+    {
+        var maxRun = context.Settings.Production.MaxRunSeconds;
+        return new("training job", options.InstanceType ?? TrainingRequest.DefaultInstanceType, options.InstanceCount ?? 1,
+            TimeSpan.FromSeconds(maxRun), $"each instance stops within MaxRuntimeInSeconds {maxRun}");
     }
 
     /// <summary>The given job name and role follow SageMaker's rules, on every target, before any call.</summary>

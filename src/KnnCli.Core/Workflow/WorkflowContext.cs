@@ -13,6 +13,9 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
 
     public StateStore State { get; } = new(settings.StateDirectory);
 
+    /// <summary>Asks before SageMaker instances start (no terminal by default: only --yes proceeds).</summary>
+    public CostGuard Costs { get; init; } = new(NoTerminal.Instance);
+
     private bool _saidSageMakerOnly;
 
     public ITarget CreateTarget()

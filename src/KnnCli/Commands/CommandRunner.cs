@@ -37,7 +37,10 @@ public static class CommandRunner
         {
             var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn")).LoadAsync(cancellationToken);
             var settings = SettingsResolver.Resolve(CommonOptions.Read(result), services.Environment, services.WorkingDirectory, state);
-            var context = new WorkflowContext(settings, services.Targets, log);
+            var context = new WorkflowContext(settings, services.Targets, log)
+            {
+                Costs = new CostGuard(new ConsoleConfirmation(services.Input, services.Error, services.Interactive && services.InputIsTerminal)),
+            };
             await action(result, new VerbContext(context, new ResultWriter(services.CreateOutputConsole(), json, dryRun)), cancellationToken);
             return ExitCodes.Success;
         }
