@@ -193,7 +193,7 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         if (_client.IsValueCreated) _client.Value.Dispose();
     }
 
-    private Task<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken) =>
+    internal Task<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken) =>
         HeadAsync("HeadBucket", new StoreUri(bucket, ""), () => S3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken));
 
     /// <summary>A HEAD request: true when it succeeds, false on 404, the translated error otherwise.</summary>

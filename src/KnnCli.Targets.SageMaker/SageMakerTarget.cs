@@ -34,6 +34,10 @@ public static class SageMakerTarget
 
     public static ITarget Create(CommonSettings settings, IWorkflowLog log, SageMakerTargetOptions options) =>
         new SageMakerTargetInstance(AwsContext.Resolve(settings, options.Environment), settings, log, options);
+
+    /// <summary>knn doctor's checks; they need no region to start (a missing one is one of the failures reported).</summary>
+    public static ITargetChecks CreateChecks(CommonSettings settings, IWorkflowLog log, SageMakerTargetOptions options) =>
+        new SageMakerChecks(settings, log, options);
 }
 
 internal sealed class SageMakerTargetInstance : ITarget
@@ -76,6 +80,10 @@ internal sealed class SageMakerTargetInstance : ITarget
 
     public string Name => "sagemaker";
 
+    internal AwsContext Aws => _aws;
+
+    internal S3ObjectStore S3 => _store;
+
     public IObjectStore Store => _store;
 
     public ITrainer Trainer { get; }
@@ -91,9 +99,12 @@ internal sealed class SageMakerTargetInstance : ITarget
     internal ISageMakerRuntimeClient RuntimeClient { get; }
 
     /// <summary>sagemaker-&lt;region&gt;-&lt;account&gt; like the Python SDK's default bucket; the caller creates it with Store.EnsureBucketAsync.</summary>
-    public async Task<string> GetDefaultBucketAsync(CancellationToken cancellationToken)
+    public async Task<string> GetDefaultBucketAsync(CancellationToken cancellationToken) =>
+        _defaultBucket ??= $"sagemaker-{_aws.Region.SystemName}-{(await CallerIdentityAsync(cancellationToken).ConfigureAwait(false)).Account}";
+
+    /// <summary>STS GetCallerIdentity: the account and the ARN the credentials act as.</summary>
+    internal async Task<GetCallerIdentityResponse> CallerIdentityAsync(CancellationToken cancellationToken)
     {
-        if (_defaultBucket is not null) return _defaultBucket;
         var config = new AmazonSecurityTokenServiceConfig();
         if (_aws.EndpointOverride(AwsService.Sts) is { } url)
         {
@@ -108,8 +119,7 @@ internal sealed class SageMakerTargetInstance : ITarget
         using var sts = new AmazonSecurityTokenServiceClient(_aws.Credentials, config);
         try
         {
-            var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
-            return _defaultBucket = $"sagemaker-{_aws.Region.SystemName}-{identity.Account}";
+            return await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonServiceException e)
         {

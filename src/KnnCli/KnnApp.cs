@@ -23,6 +23,7 @@ public static class KnnApp
         root.Subcommands.Add(ModelCommand.Create(services));
         root.Subcommands.Add(TransformCommand.Create(services));
         root.Subcommands.Add(TuneCommand.Create(services));
+        root.Subcommands.Add(DoctorCommand.Create(services));
         return root;
     }
 

@@ -49,4 +49,10 @@ public sealed class DefaultTargetFactory(Func<string, string?> environment) : IT
         "sagemaker" => SageMakerTarget.Create(settings, log, new SageMakerTargetOptions { Environment = environment }),
         _ => throw new Core.Errors.InputException($"Unknown target '{settings.Target}'."),
     };
+
+    public ITargetChecks CreateChecks(CommonSettings settings, IWorkflowLog log) => settings.Target switch
+    {
+        "local" => new LocalChecks(settings, log, environment),
+        _ => SageMakerTarget.CreateChecks(settings, log, new SageMakerTargetOptions { Environment = environment }),
+    };
 }

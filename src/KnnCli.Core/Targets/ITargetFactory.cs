@@ -6,4 +6,7 @@ namespace KnnCli.Core.Targets;
 public interface ITargetFactory
 {
     ITarget Create(CommonSettings settings, IWorkflowLog log);
+
+    /// <summary>The checks of knn doctor for the settings' target; null when the factory has none (doctor says so).</summary>
+    ITargetChecks? CreateChecks(CommonSettings settings, IWorkflowLog log) => null;
 }

@@ -30,6 +30,9 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
         return targets.Create(Settings, Log);
     }
 
+    /// <summary>knn doctor's checks for this target (null when the factory has none).</summary>
+    public ITargetChecks? CreateChecks() => targets.CreateChecks(Settings, Log);
+
     /// <summary>The bucket: configured, remembered in state, or the target's default.</summary>
     public async Task<string> ResolveBucketAsync(ITarget target, KnnState state, CancellationToken cancellationToken) =>
         Settings.Bucket ?? state.Bucket ?? await target.GetDefaultBucketAsync(cancellationToken);

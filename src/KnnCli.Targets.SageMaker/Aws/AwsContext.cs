@@ -32,18 +32,37 @@ public sealed class AwsContext
     /// <summary>Resolved on first use, so a dry run that sends nothing needs no credentials.</summary>
     public AWSCredentials Credentials => _credentials.Value;
 
+    public const string NoCredentials = "No AWS credentials found";
+
+    /// <summary>What to do when no credentials are found.</summary>
+    public const string CredentialsAdvice = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE / --profile (run 'aws sso login' for SSO profiles)";
+
+    /// <summary>What to do when no region is found.</summary>
+    public const string RegionAdvice = "pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or set region in your AWS profile";
+
     /// <summary>Resolves the region now (credentials later); a missing region fails with exit code 3.</summary>
-    public static AwsContext Resolve(CommonSettings settings, Func<string, string?> environment)
-    {
-        var profile = NonEmpty(settings.Profile) ?? NonEmpty(environment("AWS_PROFILE"));
-        var regionName = NonEmpty(settings.Region)
+    public static AwsContext Resolve(CommonSettings settings, Func<string, string?> environment) =>
+        ForRegion(RegionName(settings, environment) ?? throw new AwsConfigurationException($"No AWS region: {RegionAdvice}."), settings, environment);
+
+    /// <summary>The region: the settings' (--region, KNN_REGION, AWS_REGION …), else the profile's; null when none is set.</summary>
+    public static string? RegionName(CommonSettings settings, Func<string, string?> environment) =>
+        NonEmpty(settings.Region)
             ?? NonEmpty(environment("AWS_REGION"))
             ?? NonEmpty(environment("AWS_DEFAULT_REGION"))
-            ?? ProfileRegion(profile ?? "default", environment);
-        if (regionName is null)
-            throw new AwsConfigurationException("No AWS region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or set region in your AWS profile.");
-        return new AwsContext(RegionEndpoint.GetBySystemName(regionName), profile, environment);
-    }
+            ?? ProfileRegion(Profile(settings, environment) ?? "default", environment);
+
+    /// <summary>A context for a given region (knn doctor checks credentials even when no region is set).</summary>
+    public static AwsContext ForRegion(string regionName, CommonSettings settings, Func<string, string?> environment) =>
+        new(RegionEndpoint.GetBySystemName(regionName), Profile(settings, environment), environment);
+
+    private static string? Profile(CommonSettings settings, Func<string, string?> environment) =>
+        NonEmpty(settings.Profile) ?? NonEmpty(environment("AWS_PROFILE"));
+
+    /// <summary>
+    /// Where the credentials came from (environment, profile NAME, SSO profile NAME, web identity, container, instance),
+    /// as the credential chain found them; null until <see cref="Credentials"/> resolved them.
+    /// </summary>
+    public string? CredentialSource { get; private set; }
 
     /// <summary>The endpoint override for a service (AWS_ENDPOINT_URL_&lt;SERVICE&gt;, then AWS_ENDPOINT_URL), or null.</summary>
     public Uri? EndpointOverride(AwsService service)
@@ -78,21 +97,42 @@ public sealed class AwsContext
     {
         try
         {
-            if (_profile is not null) return ProfileCredentials(_profile);
+            if (_profile is not null)
+            {
+                var fromProfile = ProfileCredentials(_profile);
+                CredentialSource = $"{KindOf(fromProfile) ?? "profile"} {_profile}";
+                return fromProfile;
+            }
             if (NonEmpty(_environment("AWS_ACCESS_KEY_ID")) is { } accessKey && NonEmpty(_environment("AWS_SECRET_ACCESS_KEY")) is { } secretKey)
             {
+                CredentialSource = "environment (AWS_ACCESS_KEY_ID)";
                 return NonEmpty(_environment("AWS_SESSION_TOKEN")) is { } token
                     ? new SessionAWSCredentials(accessKey, secretKey, token)
                     : new BasicAWSCredentials(accessKey, secretKey);
             }
-            return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+            var found = DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+            CredentialSource = KindOf(found) ?? "profile default";
+            return found;
         }
         catch (AmazonClientException e)
         {
-            throw new AwsConfigurationException(
-                "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE / --profile (run 'aws sso login' for SSO profiles).", e);
+            throw new AwsConfigurationException($"{NoCredentials}: {CredentialsAdvice}.", e);
         }
     }
+
+    /// <summary>The kind of a credential source the chain returned; null for keys read from a shared profile.</summary>
+    private static string? KindOf(AWSCredentials credentials) => credentials switch
+    {
+        SSOAWSCredentials => "SSO profile",
+        AssumeRoleAWSCredentials => "assume-role profile",
+        AssumeRoleWithWebIdentityCredentials => "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)",
+        EnvironmentVariablesAWSCredentials => "environment (AWS_ACCESS_KEY_ID)",
+        GenericContainerCredentials => "container (AWS_CONTAINER_CREDENTIALS_*)",
+        InstanceProfileAWSCredentials => "instance profile (IMDS)",
+        // The chain's own IMDS source is internal to AWSSDK.Core.
+        _ when credentials.GetType().Name.Contains("InstanceProfile", StringComparison.Ordinal) => "instance profile (IMDS)",
+        _ => null,
+    };
 
     private AWSCredentials ProfileCredentials(string profile)
     {

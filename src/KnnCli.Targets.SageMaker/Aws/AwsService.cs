@@ -17,4 +17,7 @@ public sealed record AwsService(string DisplayName, string EndpointPrefix, strin
     public static readonly AwsService S3 = new("S3", "s3", "s3", "S3");
 
     public static readonly AwsService Sts = new("STS", "sts", "sts", "STS");
+
+    /// <summary>Global in the aws partition: iam.amazonaws.com, signed for us-east-1.</summary>
+    public static readonly AwsService Iam = new("IAM", "iam", "iam", "IAM");
 }

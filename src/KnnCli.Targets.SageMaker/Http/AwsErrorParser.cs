@@ -28,7 +28,10 @@ internal readonly record struct AwsError(string Code, string Message, string? Or
         }
         catch (JsonException)
         {
-            message = body.Length > 0 ? body.Trim() : null;
+            // The query protocol (IAM) answers <ErrorResponse><Error><Code>…</Code><Message>…</Message></Error></ErrorResponse>.
+            var xml = XmlError(body);
+            code ??= xml.Code;
+            message = xml.Message ?? (body.Length > 0 ? body.Trim() : null);
         }
 
         return new AwsError(
@@ -44,6 +47,20 @@ internal readonly record struct AwsError(string Code, string Message, string? Or
             ? $"{Message} (the model answered {OriginalStatusCode}: {original})"
             : Message;
         return new AwsServiceException(service, operation, statusCode, Code, message, requestId);
+    }
+
+    private static (string? Code, string? Message) XmlError(string body)
+    {
+        try
+        {
+            var error = System.Xml.Linq.XDocument.Parse(body).Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
+            string? Child(string name) => error?.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+            return (Child("Code"), Child("Message"));
+        }
+        catch (System.Xml.XmlException)
+        {
+            return (null, null);
+        }
     }
 
     private static string CleanCode(string code)

@@ -9,9 +9,10 @@ internal static class AwsHttp
     /// <paramref name="attemptTimeout"/> bounds each attempt, not the whole call, so an attempt that hangs is retried
     /// (HttpClient's own timeout would end every retry with it).
     /// </summary>
-    public static HttpClient CreateClient(AwsContext aws, AwsService service, RetryOptions retry, TimeSpan attemptTimeout, Func<HttpMessageHandler> transport)
+    public static HttpClient CreateClient(
+        AwsContext aws, AwsService service, RetryOptions retry, TimeSpan attemptTimeout, Func<HttpMessageHandler> transport, Amazon.RegionEndpoint? signingRegion = null)
     {
-        var signer = new SigningHandler(() => aws.Credentials, aws.Region, service, transport());
+        var signer = new SigningHandler(() => aws.Credentials, signingRegion ?? aws.Region, service, transport());
         return new HttpClient(new RetryHandler(retry, attemptTimeout, signer)) { Timeout = Timeout.InfiniteTimeSpan };
     }
 

@@ -17,4 +17,5 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(ModelPullResult))]
 [JsonSerializable(typeof(TransformResult))]
 [JsonSerializable(typeof(TuneResult))]
+[JsonSerializable(typeof(DoctorResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
