@@ -73,7 +73,10 @@ internal sealed class LocalDryRun(IObjectStore store, IHosting hosting, IWorkflo
     public Task<IReadOnlyList<DeletedResource>> DeleteAsync(string? endpointName, string? endpointConfigName, string? modelName, IWorkflowLog log, CancellationToken cancellationToken)
     {
         Would($"delete endpoint {endpointName ?? "-"}, endpoint config {endpointConfigName ?? "-"}, model {modelName ?? "-"}");
-        return Task.FromResult<IReadOnlyList<DeletedResource>>([]);
+        // Reported as the real delete reports them, so cleanup can list what it would delete.
+        IReadOnlyList<DeletedResource> planned = new[] { ("endpoint", endpointName), ("endpoint-config", endpointConfigName), ("model", modelName) }
+            .Where(r => r.Item2 is not null).Select(r => new DeletedResource(r.Item1, r.Item2!, DeleteOutcome.Deleted)).ToList();
+        return Task.FromResult(planned);
     }
 
     public Task<IReadOnlyList<LiveResource>> ListLiveAsync(CancellationToken cancellationToken) => hosting.ListLiveAsync(cancellationToken);

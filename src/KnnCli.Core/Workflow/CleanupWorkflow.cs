@@ -37,7 +37,7 @@ public sealed class CleanupWorkflow(WorkflowContext context)
         else
         {
             var deleted = await target.Hosting.DeleteAsync(endpoint, config, model, context.Log, cancellationToken);
-            items.AddRange(deleted.Select(d => new CleanupItem(d.Kind, d.Name, d.Outcome == DeleteOutcome.Deleted ? "deleted" : "not found")));
+            items.AddRange(deleted.Select(d => new CleanupItem(d.Kind, d.Name, Outcome(d.Outcome))));
         }
 
         if (options.DeleteData)
@@ -46,8 +46,17 @@ public sealed class CleanupWorkflow(WorkflowContext context)
             if (bucket is not null)
             {
                 var prefix = new StoreUri(bucket, context.Settings.Prefix + "/");
-                var count = context.Settings.DryRun ? 0 : await target.Store.DeletePrefixAsync(prefix, cancellationToken);
-                items.Add(new CleanupItem("data", prefix.ToString(), $"{count} objects deleted"));
+                if (context.Settings.DryRun)
+                {
+                    var objects = await target.Store.ListAsync(prefix, cancellationToken);
+                    foreach (var item in objects) context.Log.Info($"would delete {item.Uri}");
+                    items.Add(new CleanupItem("data", prefix.ToString(), $"{objects.Count} objects would be deleted"));
+                }
+                else
+                {
+                    var count = await target.Store.DeletePrefixAsync(prefix, cancellationToken);
+                    items.Add(new CleanupItem("data", prefix.ToString(), $"{count} objects deleted"));
+                }
             }
         }
 
@@ -66,4 +75,7 @@ public sealed class CleanupWorkflow(WorkflowContext context)
         }
         return new CleanupResult(items);
     }
+
+    /// <summary>A dry run sends no delete (the targets print the requests and report each as done), so each would be deleted.</summary>
+    private string Outcome(DeleteOutcome outcome) => context.Settings.DryRun ? "would be deleted" : outcome == DeleteOutcome.Deleted ? "deleted" : "not found";
 }

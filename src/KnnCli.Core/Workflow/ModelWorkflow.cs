@@ -49,31 +49,26 @@ public sealed class ModelWorkflow(WorkflowContext context)
         if (!File.Exists(fullPath)) throw new NotFoundException($"Model not found: {fullPath} is not a file.");
 
         ModelMetadata? written = null;
-        var temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        async Task Rewrite(Stream destination, CancellationToken ct)
+        {
+            await using var source = ModelFileReader.OpenRead(fullPath);
+            await ModelArtifact.RewriteMetadataAsync(source, destination, metadata => written = metadata with
+            {
+                K = k ?? metadata.K,
+                PredictorType = predictorType ?? metadata.PredictorType,
+            }, ct);
+        }
         try
         {
-            await using (var source = ModelFileReader.OpenRead(fullPath))
-            await using (var destination = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await ModelArtifact.RewriteMetadataAsync(source, destination, metadata => written = metadata with
-                {
-                    K = k ?? metadata.K,
-                    PredictorType = predictorType ?? metadata.PredictorType,
-                }, cancellationToken);
-                await destination.FlushAsync(cancellationToken);
-                destination.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
+            // A dry run rewrites into nothing: the artifact is read and checked, the file left as it is.
+            if (context.Settings.DryRun) await Rewrite(Stream.Null, cancellationToken);
+            else await AtomicFile.WriteAsync(fullPath, Rewrite, cancellationToken);
         }
         catch (InvalidDataException e)
         {
             throw new InputException($"{fullPath} is not a readable model artifact: {e.Message}", e);
         }
-        finally
-        {
-            File.Delete(temporary);
-        }
-        context.Log.Info($"Set k = {written!.K}, predictor_type = {written.PredictorType} in {fullPath}");
+        context.Log.Info($"{(context.Settings.DryRun ? "would set" : "Set")} k = {written!.K}, predictor_type = {written.PredictorType} in {fullPath}");
         return new ModelSetResult(fullPath, written.K, written.PredictorType);
     }
 
@@ -86,12 +81,23 @@ public sealed class ModelWorkflow(WorkflowContext context)
         var state = await context.State.LoadAsync(cancellationToken);
         var artifact = state.ModelArtifactUri ?? throw new InputException("No trained model: run `knn train` first.");
         var fullPath = Resolve(path ?? DefaultPullPath);
+        ModelArtifactContent content;
         await using (var target = context.CreateTarget())
         {
-            context.Log.Info($"Downloading {artifact} to {fullPath}");
-            await target.Store.GetFileAsync(StoreUri.Parse(artifact), fullPath, cancellationToken);
+            if (context.Settings.DryRun)
+            {
+                // Read and checked as for real, but nothing is saved.
+                context.Log.Info($"would download {artifact} to {fullPath}");
+                await using var stream = await target.Store.OpenReadAsync(StoreUri.Parse(artifact), cancellationToken);
+                content = await ReadAsync(stream, artifact, cancellationToken);
+            }
+            else
+            {
+                context.Log.Info($"Downloading {artifact} to {fullPath}");
+                await target.Store.GetFileAsync(StoreUri.Parse(artifact), fullPath, cancellationToken);
+                content = await ReadAsync(fullPath, cancellationToken);
+            }
         }
-        var content = await ReadAsync(fullPath, cancellationToken);
         try
         {
             FaissEngineMapping.ToModel(content);
@@ -100,10 +106,23 @@ public sealed class ModelWorkflow(WorkflowContext context)
         {
             throw new InputException($"Downloaded {artifact} to {fullPath}, but knn cannot serve it: {e.Message}", e);
         }
-        return new ModelPullResult(artifact, fullPath, new FileInfo(fullPath).Length, ModelInspector.Summarize(content));
+        var bytes = context.Settings.DryRun ? 0 : new FileInfo(fullPath).Length;
+        return new ModelPullResult(artifact, fullPath, bytes, ModelInspector.Summarize(content));
     }
 
     private string Resolve(string path) => Path.GetFullPath(path, context.Settings.WorkingDirectory);
+
+    private static async Task<ModelArtifactContent> ReadAsync(Stream stream, string source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ModelArtifact.ReadContentAsync(stream, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{source} is not a readable model artifact: {e.Message}", e);
+        }
+    }
 
     private static async Task<ModelArtifactContent> ReadAsync(string path, CancellationToken cancellationToken)
     {

@@ -70,6 +70,12 @@ public sealed class PredictWorkflow(WorkflowContext context)
         await using var target = context.CreateTarget();
         var serverless = (await target.Hosting.DescribeEndpointAsync(endpoint, cancellationToken))?.Serverless == true;
         var batches = Batches(features, options.BatchSize, options.ContentType, serverless ? MaxServerlessPayloadBytes : MaxPayloadBytes);
+        if (context.Settings.DryRun)
+        {
+            var requests = batches.Select(b => b.Body.Length).ToList();
+            context.Log.Info($"would send {features.Count:N0} row(s) to endpoint {endpoint} in {requests.Count:N0} request(s) of at most {requests.Max():N0} bytes ({options.ContentType}, accept {accept})");
+            return new PredictResult(endpoint, [], state.PredictorType ?? "classifier", null, null, null, state.FeatureColumns);
+        }
         var predictions = new EndpointPrediction[features.Count];
         using (var progress = context.Log.Progress("predict", features.Count))
         {

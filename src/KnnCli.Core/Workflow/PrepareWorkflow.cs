@@ -61,6 +61,12 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
         var testFile = Path.Combine(outDirectory, $"{stem}_test.csv");
         var mapFile = dataset.LabelMap is null ? null : Path.Combine(outDirectory, $"{stem}_labels.json");
 
+        if (context.Settings.DryRun)
+        {
+            // Everything is read and checked as for real; only the writing is left out.
+            context.Log.Info($"would write {trainFile} ({train.Length} rows), {testFile} ({test.Length} rows){(mapFile is null ? "" : $" and {mapFile}")}, and record them in the state");
+            return Result();
+        }
         await AtomicFile.WriteAllTextAsync(trainFile, ToCsv(dataset, train), cancellationToken);
         await AtomicFile.WriteAllTextAsync(testFile, ToCsv(dataset, test), cancellationToken);
         if (mapFile is not null)
@@ -75,7 +81,9 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
             PredictorType = dataset.LabelMap is null ? s.PredictorType : "classifier",
         }, cancellationToken);
 
-        return new PrepareResult(trainFile, testFile, mapFile, train.Length, test.Length, dataset.LabelColumn,
+        return Result();
+
+        PrepareResult Result() => new(trainFile, testFile, mapFile, train.Length, test.Length, dataset.LabelColumn,
             dataset.FeatureColumns, dataset.LabelMap?.Classes, test);
     }
 

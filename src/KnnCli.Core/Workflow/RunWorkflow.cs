@@ -16,10 +16,10 @@ public sealed record RunOptions
 
 public sealed record RunResult(
     [property: JsonPropertyName("prepare")] PrepareResult Prepare,
-    [property: JsonPropertyName("upload")] UploadResult Upload,
-    [property: JsonPropertyName("train")] TrainResult Train,
-    [property: JsonPropertyName("deploy")] DeployResult Deploy,
-    [property: JsonPropertyName("predict")] PredictResult Predict,
+    [property: JsonPropertyName("upload")] UploadResult? Upload,
+    [property: JsonPropertyName("train")] TrainResult? Train,
+    [property: JsonPropertyName("deploy")] DeployResult? Deploy,
+    [property: JsonPropertyName("predict")] PredictResult? Predict,
     [property: JsonPropertyName("cleanup")] CleanupResult? Cleanup);
 
 /// <summary>
@@ -35,6 +35,13 @@ public sealed class RunWorkflow(WorkflowContext context)
         DeployWorkflow.CheckNames(options.Deploy, context);
         ResourceNames.Endpoint.Check("--endpoint-name", options.Predict.EndpointName);
         var prepared = await new PrepareWorkflow(context).RunAsync(options.Prepare, cancellationToken);
+        if (context.Settings.DryRun)
+        {
+            // The later steps need the files and model the earlier ones would have made, so a dry run checks the
+            // input and the names and says what would follow.
+            context.Log.Info($"would then upload {prepared.TrainFile} and {prepared.TestFile}, train on them, deploy the model, predict the {prepared.TestRows} test rows{(options.KeepEndpoint ? " and keep the endpoint" : " and clean up")}");
+            return new RunResult(prepared, null, null, null, null, null);
+        }
         var uploaded = await new UploadWorkflow(context).RunAsync(new UploadOptions(null, null), cancellationToken);
         var trained = await new TrainWorkflow(context).RunAsync(options.Train, cancellationToken);
         DeployResult deployed;

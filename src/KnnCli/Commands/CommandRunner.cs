@@ -24,13 +24,18 @@ public static class CommandRunner
     {
         var json = result.GetValue(CommonOptions.Json);
         var verbose = result.GetValue(CommonOptions.Verbose);
+        var dryRun = result.GetValue(CommonOptions.DryRun);
+        // A dry run marks every line it prints; the one JSON document gets "dry_run": true instead.
+        using var error = dryRun ? new DryRunWriter(services.Error) : null;
+        using var output = dryRun && !json ? new DryRunWriter(services.Output) : null;
+        services = services with { Error = error ?? services.Error, Output = output ?? services.Output };
         var log = new ConsoleLog(services.Error, result.GetValue(CommonOptions.Quiet) || json, verbose, services.Interactive);
         try
         {
             var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn")).LoadAsync(cancellationToken);
             var settings = SettingsResolver.Resolve(CommonOptions.Read(result), services.Environment, services.WorkingDirectory, state);
             var context = new WorkflowContext(settings, services.Targets, log);
-            await action(result, new VerbContext(context, new ResultWriter(services.Output, json)), cancellationToken);
+            await action(result, new VerbContext(context, new ResultWriter(services.Output, json, dryRun)), cancellationToken);
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -32,6 +32,11 @@ public static class PredictCommand
         {
             var result = await new PredictWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
             await WriteOutputAsync(parse, result, verb, ct);
+            if (verb.Workflow.Settings.DryRun)
+            {
+                verb.Results.Write(result, CliJsonContext.Default.PredictResult, _ => { }); // the plan is in the log lines
+                return;
+            }
             verb.Results.Write(result, CliJsonContext.Default.PredictResult, output => PredictReport.Write(output, result));
         });
         return command;
@@ -53,6 +58,11 @@ public static class PredictCommand
     public static async Task WriteOutputAsync(ParseResult parse, PredictResult result, VerbContext verb, CancellationToken cancellationToken)
     {
         if (parse.GetValue(OutputFile) is not { } file) return;
+        if (verb.Workflow.Settings.DryRun)
+        {
+            verb.Workflow.Log.Info($"would write the predictions to {file}");
+            return;
+        }
         await WriteFileAsync(file, result, cancellationToken);
         verb.Workflow.Log.Info($"Wrote {result.Rows.Count:N0} predictions to {file}");
     }

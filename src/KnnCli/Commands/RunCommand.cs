@@ -47,7 +47,7 @@ public static class RunCommand
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var result = await new RunWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
-            await PredictCommand.WriteOutputAsync(parse, result.Predict, verb, ct);
+            if (result.Predict is not null) await PredictCommand.WriteOutputAsync(parse, result.Predict, verb, ct);
             verb.Results.Write(result, CliJsonContext.Default.RunResult, output => Print(output, result));
         });
         return command;
@@ -65,6 +65,7 @@ public static class RunCommand
     private static void Print(TextWriter output, RunResult result)
     {
         PrepareCommand.Print(output, result.Prepare);
+        if (result.Train is null || result.Deploy is null || result.Predict is null) return; // a dry run stops after prepare
         output.WriteLine();
         TrainCommand.Print(output, result.Train);
         DeployCommand.Print(output, result.Deploy);

@@ -27,11 +27,19 @@ public static class ServeCommand
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            await using var log = parse.GetValue(LogFile) is { } path ? OpenLog(path) : null;
+            await using var log = parse.GetValue(LogFile) is { } path && !verb.Workflow.Settings.DryRun ? OpenLog(path) : null;
             var output = log ?? services.Output;
-            var catalog = await CatalogAsync(parse, verb.Workflow, output, log ?? services.Error, ct);
+            // Which model was loaded goes where the Listening line goes; a dry run says it through the (marked) log.
+            Func<string, Task> announce = verb.Workflow.Settings.DryRun ? line => { verb.Workflow.Log.Info(line); return Task.CompletedTask; } : line => output.WriteLineAsync(line);
+            var catalog = await CatalogAsync(parse, verb.Workflow, announce, log ?? services.Error, ct);
             // With --log-file (a background server under knn deploy) server errors go to the file too.
             var options = ServerOptions.FromEnvironment(parse.GetValue(Host), parse.GetValue(Port), services.Environment) with { ErrorLog = log ?? services.Error };
+            if (verb.Workflow.Settings.DryRun)
+            {
+                // The model is loaded and checked; nothing listens.
+                verb.Workflow.Log.Info($"would listen on http://{options.Host}:{options.Port}");
+                return;
+            }
             await using var server = await InferenceServer.StartAsync(catalog, options, ct);
             await output.WriteLineAsync(server.ListeningMessage);
             await output.FlushAsync(ct);
@@ -41,7 +49,7 @@ public static class ServeCommand
         return command;
     }
 
-    private static async Task<IModelCatalog> CatalogAsync(ParseResult parse, WorkflowContext context, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<IModelCatalog> CatalogAsync(ParseResult parse, WorkflowContext context, Func<string, Task> announce, TextWriter errors, CancellationToken cancellationToken)
     {
         Core.Targets.ResourceNames.Endpoint.Check("--endpoint-name", parse.GetValue(EndpointName));
         if (parse.GetValue(Endpoints) is { } folder)
@@ -50,30 +58,30 @@ public static class ServeCommand
                 throw new Core.Errors.InputException("--endpoints hosts the endpoints its folder names: leave out --model and --endpoint-name.");
             return new FolderModelCatalog(folder, errors);
         }
-        var model = await LoadModelAsync(parse.GetValue(Model), context, output, cancellationToken);
+        var model = await LoadModelAsync(parse.GetValue(Model), context, announce, cancellationToken);
         return new SingleModelCatalog(model, parse.GetValue(EndpointName));
     }
 
     /// <summary>--model; else the artifact of the last knn train in this folder; else /opt/ml/model. Says which it loaded.</summary>
-    private static async Task<KnnModel> LoadModelAsync(string? path, WorkflowContext context, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<KnnModel> LoadModelAsync(string? path, WorkflowContext context, Func<string, Task> announce, CancellationToken cancellationToken)
     {
         if (path is not null)
         {
             var given = await ModelLoader.LoadAsync(path, cancellationToken);
-            await output.WriteLineAsync($"Serving {path}");
+            await announce($"Serving {path}");
             return given;
         }
         var state = await context.State.LoadAsync(cancellationToken);
         if (state.ModelArtifactUri is { } trained)
         {
             var model = await ModelSource.LoadAsync(context, trained, cancellationToken);
-            await output.WriteLineAsync($"Serving the model of the last knn train in this folder (job {state.TrainingJobName}): {trained}");
+            await announce($"Serving the model of the last knn train in this folder (job {state.TrainingJobName}): {trained}");
             return model;
         }
         if (!File.Exists(ModelLoader.DefaultModelPath) && !Directory.Exists(ModelLoader.DefaultModelPath))
             throw new NotFoundException($"No model to serve: no knn train in this folder and nothing at {ModelLoader.DefaultModelPath} (container mode); run `knn train` or pass --model model.tar.gz.");
         var container = await ModelLoader.LoadAsync(ModelLoader.DefaultModelPath, cancellationToken);
-        await output.WriteLineAsync($"Serving {ModelLoader.DefaultModelPath} (container mode)");
+        await announce($"Serving {ModelLoader.DefaultModelPath} (container mode)");
         return container;
     }
 

@@ -28,7 +28,11 @@ public static class TransformCommand
                 Neighbors = parse.GetValue(Neighbors),
                 BatchSize = parse.GetValue(BatchSize),
             }, ct);
-            verb.Results.Write(result, CliJsonContext.Default.TransformResult, output => Print(output, result));
+            verb.Results.Write(result, CliJsonContext.Default.TransformResult, output =>
+            {
+                if (verb.Workflow.Settings.DryRun) output.WriteLine($"would write predictions for {result.Input} to {result.Output} ({result.Format})");
+                else Print(output, result);
+            });
         });
         return command;
     }
