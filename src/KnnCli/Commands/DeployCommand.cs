@@ -46,6 +46,6 @@ public static class DeployCommand
         ProvisionedConcurrency = parse.GetValue(ProvisionedConcurrency),
     };
 
-    public static void Print(TextWriter output, DeployResult result) =>
+    public static void Print(KnnConsole output, DeployResult result) =>
         output.WriteLine($"Endpoint {result.EndpointName}: {result.Status}{(result.Url is null ? "" : $" at {result.Url}")} (model {result.ModelName}, config {result.EndpointConfigName})");
 }

@@ -62,7 +62,7 @@ public static class RunCommand
         KeepEndpoint = parse.GetValue(KeepEndpoint),
     };
 
-    private static void Print(TextWriter output, RunResult result)
+    private static void Print(KnnConsole output, RunResult result)
     {
         PrepareCommand.Print(output, result.Prepare);
         if (result.Train is null || result.Deploy is null || result.Predict is null) return; // a dry run stops after prepare
