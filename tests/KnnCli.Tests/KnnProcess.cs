@@ -69,6 +69,38 @@ public static class KnnProcess
         return new KnnRun(process.ExitCode, await output, error.ToString());
     }
 
+    /// <summary>
+    /// Starts knn, waits until stdout shows <paramref name="trigger"/>, hands that line to <paramref name="whileRunning"/>,
+    /// then sends SIGINT (as Ctrl-C does) and waits for it to end. A process that ends before the trigger is returned as is.
+    /// </summary>
+    public static async Task<KnnRun> RunWhileAsync(string workingDirectory, string trigger, Func<string, Task> whileRunning, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, new Dictionary<string, string?>(), args))!;
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                output.AppendLine(line);
+                if (!line.Contains(trigger, StringComparison.Ordinal)) continue;
+                await whileRunning(line);
+                using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync(timeout.Token);
+                break;
+            }
+            output.Append(await process.StandardOutput.ReadToEndAsync(timeout.Token));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        return new KnnRun(process.ExitCode, output.ToString(), await error);
+    }
+
     public static bool IsAlive(int processId)
     {
         try

@@ -54,7 +54,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
         var modelSource = options.Model ?? state.ModelArtifactUri
             ?? throw new InputException("No model to run: train one first (`knn train`) or pass --model model.tar.gz.");
 
-        var model = await LoadModelAsync(modelSource, cancellationToken);
+        var model = await ModelSource.LoadAsync(context, modelSource, cancellationToken);
         var labelColumns = await LabelColumnsAsync(options.Input, model.FeatureDimension, cancellationToken);
         var format = jsonLines ? "application/jsonlines" : "text/csv";
         context.Log.Info($"Transforming {options.Input} with {modelSource} ({model.Metadata.IndexType}, k={model.EffectiveK}) into {options.Output} ({format})");
@@ -107,28 +107,6 @@ public sealed class TransformWorkflow(WorkflowContext context)
             seconds > 0 ? tally.Rows / seconds : 0, model.Metadata.PredictorType,
             scored && classifier ? (double)tally.Correct / tally.Rows : null,
             scored && !classifier ? tally.SquaredError / tally.Rows : null);
-    }
-
-    /// <summary>A local model.tar.gz, or one in the store; an unreadable artifact is an input error, not a crash.</summary>
-    private async Task<KnnModel> LoadModelAsync(string source, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (!StoreUri.IsStoreUri(source))
-            {
-                if (!File.Exists(source) && !Directory.Exists(source)) throw new InputException($"{source}: no such model file.");
-                return FaissEngineMapping.ToModel(await ModelFileReader.ReadContentAsync(source, cancellationToken));
-            }
-            await using var target = context.CreateTarget();
-            var uri = StoreUri.Parse(source);
-            if (!await target.Store.ExistsAsync(uri, cancellationToken)) throw new NotFoundException($"{source}: no such model artifact in the store.");
-            await using var stream = await target.Store.OpenReadAsync(uri, cancellationToken);
-            return await ModelArtifact.ReadAsync(stream, cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-        {
-            throw new InputException($"{source}: not a readable k-NN model.tar.gz ({e.Message})", e);
-        }
     }
 
     /// <summary>0 when the first row has the model's feature count, 1 when it has one more (a label first).</summary>

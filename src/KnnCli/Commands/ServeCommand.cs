@@ -1,15 +1,19 @@
 using System.CommandLine;
+using KnnCli.Core.Errors;
+using KnnCli.Core.Workflow;
+using KnnCli.Engine;
 using KnnCli.Serving;
 
 namespace KnnCli.Commands;
 
 /// <summary>
-/// knn serve: host a model behind SageMaker's inference contract (GET /ping, POST /invocations). With no options it
-/// behaves like a SageMaker container: the model in /opt/ml/model, port 8080 or SAGEMAKER_BIND_TO_PORT.
+/// knn serve: host a model behind SageMaker's inference contract (GET /ping, POST /invocations). With no --model it
+/// serves the model of the last `knn train` in this folder; with none there, it behaves like a SageMaker container:
+/// the model in /opt/ml/model, port 8080 or SAGEMAKER_BIND_TO_PORT.
 /// </summary>
 public static class ServeCommand
 {
-    public static readonly Option<string?> Model = new("--model") { Description = $"model.tar.gz or an extracted model folder (default: {ModelLoader.DefaultModelPath})" };
+    public static readonly Option<string?> Model = new("--model") { Description = $"model.tar.gz or an extracted model folder (default: the last knn train's model, else {ModelLoader.DefaultModelPath})" };
     public static readonly Option<string?> Host = new("--host") { Description = $"Address to bind (default: {ServerOptions.DefaultHost})" };
     public static readonly Option<int?> Port = new("--port") { Description = $"Port (default: {ServerOptions.SageMakerPortVariable} or {ServerOptions.DefaultPort}; 0 picks a free one)" };
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Answer the Runtime API (POST /endpoints/NAME/invocations) only for this endpoint name (default: any name)" };
@@ -24,7 +28,10 @@ public static class ServeCommand
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             await using var log = parse.GetValue(LogFile) is { } path && !verb.Workflow.Settings.DryRun ? OpenLog(path) : null;
-            var catalog = await CatalogAsync(parse, log ?? services.Error, ct);
+            var output = log ?? services.Output;
+            // Which model was loaded goes where the Listening line goes; a dry run says it through the (marked) log.
+            Func<string, Task> announce = verb.Workflow.Settings.DryRun ? line => { verb.Workflow.Log.Info(line); return Task.CompletedTask; } : line => output.WriteLineAsync(line);
+            var catalog = await CatalogAsync(parse, verb.Workflow, announce, log ?? services.Error, ct);
             // With --log-file (a background server under knn deploy) server errors go to the file too.
             var options = ServerOptions.FromEnvironment(parse.GetValue(Host), parse.GetValue(Port), services.Environment) with { ErrorLog = log ?? services.Error };
             if (verb.Workflow.Settings.DryRun)
@@ -33,7 +40,6 @@ public static class ServeCommand
                 verb.Workflow.Log.Info($"would listen on http://{options.Host}:{options.Port}");
                 return;
             }
-            var output = log ?? services.Output;
             await using var server = await InferenceServer.StartAsync(catalog, options, ct);
             await output.WriteLineAsync(server.ListeningMessage);
             await output.FlushAsync(ct);
@@ -43,7 +49,7 @@ public static class ServeCommand
         return command;
     }
 
-    private static async Task<IModelCatalog> CatalogAsync(ParseResult parse, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<IModelCatalog> CatalogAsync(ParseResult parse, WorkflowContext context, Func<string, Task> announce, TextWriter errors, CancellationToken cancellationToken)
     {
         Core.Targets.ResourceNames.Endpoint.Check("--endpoint-name", parse.GetValue(EndpointName));
         if (parse.GetValue(Endpoints) is { } folder)
@@ -52,8 +58,31 @@ public static class ServeCommand
                 throw new Core.Errors.InputException("--endpoints hosts the endpoints its folder names: leave out --model and --endpoint-name.");
             return new FolderModelCatalog(folder, errors);
         }
-        var model = await ModelLoader.LoadAsync(parse.GetValue(Model) ?? ModelLoader.DefaultModelPath, cancellationToken);
+        var model = await LoadModelAsync(parse.GetValue(Model), context, announce, cancellationToken);
         return new SingleModelCatalog(model, parse.GetValue(EndpointName));
+    }
+
+    /// <summary>--model; else the artifact of the last knn train in this folder; else /opt/ml/model. Says which it loaded.</summary>
+    private static async Task<KnnModel> LoadModelAsync(string? path, WorkflowContext context, Func<string, Task> announce, CancellationToken cancellationToken)
+    {
+        if (path is not null)
+        {
+            var given = await ModelLoader.LoadAsync(path, cancellationToken);
+            await announce($"Serving {path}");
+            return given;
+        }
+        var state = await context.State.LoadAsync(cancellationToken);
+        if (state.ModelArtifactUri is { } trained)
+        {
+            var model = await ModelSource.LoadAsync(context, trained, cancellationToken);
+            await announce($"Serving the model of the last knn train in this folder (job {state.TrainingJobName}): {trained}");
+            return model;
+        }
+        if (!File.Exists(ModelLoader.DefaultModelPath) && !Directory.Exists(ModelLoader.DefaultModelPath))
+            throw new NotFoundException($"No model to serve: no knn train in this folder and nothing at {ModelLoader.DefaultModelPath} (container mode); run `knn train` or pass --model model.tar.gz.");
+        var container = await ModelLoader.LoadAsync(ModelLoader.DefaultModelPath, cancellationToken);
+        await announce($"Serving {ModelLoader.DefaultModelPath} (container mode)");
+        return container;
     }
 
     private static StreamWriter OpenLog(string path) =>
