@@ -31,6 +31,8 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
+        if (request.Async is not null)
+            throw new InputException("--async is not available on the local target yet: use --target sagemaker.");
         var modelFile = Path.Combine(root, ModelKind, $"{request.ModelName}.tar.gz");
         await store.GetFileAsync(request.ModelArtifact, modelFile, cancellationToken);
         await SaveAsync(new LocalEndpoint(ModelKind, request.ModelName, clock.GetUtcNow(), ModelFile: modelFile), cancellationToken);

@@ -18,7 +18,11 @@ internal sealed record LocalTrainingJob(
     Dictionary<string, double> Metrics,
     string? FailureReason,
     DateTimeOffset Created,
-    DateTimeOffset? Ended);
+    DateTimeOffset? Ended)
+{
+    /// <summary>The user's tags (--tag), recorded as SageMaker would hold them; knn:created-by is implied.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}
 
 /// <summary>
 /// Trains in-process exactly as SageMaker's k-NN container does: reservoir-sample the train channel, build the
@@ -32,23 +36,24 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         if (File.Exists(recordPath))
             throw new InputException($"Training job {request.JobName} already exists; choose another --job-name.");
         var created = clock.GetUtcNow();
-        await SaveAsync(new LocalTrainingJob(request.JobName, "InProgress", null, [], null, created, null), cancellationToken);
+        Task SaveTaggedAsync(LocalTrainingJob job, CancellationToken token) => SaveAsync(job with { Tags = request.Tags.Count > 0 ? request.Tags : null }, token);
+        await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "InProgress", null, [], null, created, null), cancellationToken);
         try
         {
             var result = await RunAsync(request, log, cancellationToken);
-            await SaveAsync(new LocalTrainingJob(request.JobName, "Completed", result.ModelArtifact?.ToString(),
+            await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "Completed", result.ModelArtifact?.ToString(),
                 result.Metrics.ToDictionary(m => m.Name, m => m.Value), null, created, clock.GetUtcNow()), cancellationToken);
             return result;
         }
         catch (Exception e) when (e is KnnException or HyperparameterException or InvalidDataException)
         {
             log.Log(LogLine($"Customer Error: {e.Message}"));
-            await SaveAsync(new LocalTrainingJob(request.JobName, "Failed", null, [], e.Message, created, clock.GetUtcNow()), CancellationToken.None);
+            await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "Failed", null, [], e.Message, created, clock.GetUtcNow()), CancellationToken.None);
             return new TrainingResult { JobName = request.JobName, Status = TrainingStatus.Failed, FailureReason = e.Message };
         }
         catch (OperationCanceledException)
         {
-            await SaveAsync(new LocalTrainingJob(request.JobName, "Stopped", null, [], "Stopped by the user.", created, clock.GetUtcNow()), CancellationToken.None);
+            await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "Stopped", null, [], "Stopped by the user.", created, clock.GetUtcNow()), CancellationToken.None);
             throw;
         }
     }

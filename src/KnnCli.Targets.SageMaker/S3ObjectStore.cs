@@ -4,11 +4,26 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
 using KnnCli.Core.Errors;
+using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
 using KnnCli.Targets.SageMaker.Aws;
 using KnnCli.Targets.SageMaker.Http;
 
 namespace KnnCli.Targets.SageMaker;
+
+/// <summary>How knn's uploads are encrypted at rest: SSE-KMS with the given key, SSE-S3, or the bucket's default.</summary>
+internal sealed record S3Encryption(ServerSideEncryptionMethod? Method, string? KmsKeyId)
+{
+    public static readonly S3Encryption BucketDefault = new(null, null);
+
+    public static S3Encryption From(ProductionSettings production) =>
+        production.KmsKeyId is { } key ? new(ServerSideEncryptionMethod.AWSKMS, key)
+        : production.S3ManagedEncryption ? new(ServerSideEncryptionMethod.AES256, null)
+        : BucketDefault;
+
+    /// <summary>How a dry run describes it.</summary>
+    public override string ToString() => Method is null ? "" : KmsKeyId is null ? ", SSE-S3" : $", SSE-KMS {KmsKeyId}";
+}
 
 /// <summary>
 /// IObjectStore on S3 through AWSSDK.S3. With an overridden endpoint (moto, MinIO and other S3-compatible stores) it uses
@@ -19,11 +34,13 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
     private readonly AwsContext _aws;
     private readonly Lazy<AmazonS3Client> _client;
     private readonly DryRunLog? _dryRun;
+    private readonly S3Encryption _encryption;
 
-    public S3ObjectStore(AwsContext aws, DryRunLog? dryRun)
+    public S3ObjectStore(AwsContext aws, DryRunLog? dryRun, S3Encryption? encryption = null)
     {
         _aws = aws;
         _dryRun = dryRun;
+        _encryption = encryption ?? S3Encryption.BucketDefault;
         _client = new Lazy<AmazonS3Client>(() => new AmazonS3Client(aws.Credentials, CreateConfig(aws)));
     }
 
@@ -48,7 +65,7 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         var length = new FileInfo(localPath).Length;
         if (_dryRun is not null)
         {
-            _dryRun.Print("S3", "PutObject", "PUT", ObjectUrl(destination), $"({contentType}, {length} bytes from {localPath})");
+            _dryRun.Print("S3", "PutObject", "PUT", ObjectUrl(destination), $"({contentType}, {length} bytes from {localPath}{_encryption})");
             return;
         }
 
@@ -58,6 +75,8 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
             Key = destination.Key,
             FilePath = localPath,
             ContentType = contentType,
+            ServerSideEncryptionMethod = _encryption.Method,
+            ServerSideEncryptionKeyManagementServiceKeyId = _encryption.KmsKeyId,
         };
         if (progress is not null) request.UploadProgressEvent += (_, e) => progress.Report(e.TransferredBytes);
         using var transfer = new TransferUtility(S3);
@@ -93,10 +112,19 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
     {
         if (_dryRun is not null)
         {
-            _dryRun.Print("S3", "PutObject", "PUT", ObjectUrl(destination), $"({contentType})");
+            _dryRun.Print("S3", "PutObject", "PUT", ObjectUrl(destination), $"({contentType}{_encryption})");
             return;
         }
-        var request = new PutObjectRequest { BucketName = destination.Bucket, Key = destination.Key, InputStream = content, ContentType = contentType, AutoCloseStream = false };
+        var request = new PutObjectRequest
+        {
+            BucketName = destination.Bucket,
+            Key = destination.Key,
+            InputStream = content,
+            ContentType = contentType,
+            AutoCloseStream = false,
+            ServerSideEncryptionMethod = _encryption.Method,
+            ServerSideEncryptionKeyManagementServiceKeyId = _encryption.KmsKeyId,
+        };
         await S3Call("PutObject", destination, () => S3.PutObjectAsync(request, cancellationToken)).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using KnnCli.Core.Targets;
+using KnnCli.Targets.SageMaker.Aws;
 using KnnCli.Targets.SageMaker.Http;
 using KnnCli.Targets.SageMaker.Runtime;
 
@@ -22,5 +23,21 @@ internal sealed class SageMakerEndpointRuntime(ISageMakerRuntimeClient runtime, 
                 await Task.Delay(retry.Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    public async Task<QueuedInvocation> QueueAsync(string endpointName, StoreUri input, string contentType, string accept, CancellationToken cancellationToken)
+    {
+        var response = await runtime.InvokeEndpointAsyncAsync(new InvokeEndpointAsyncRequest
+        {
+            EndpointName = endpointName,
+            InputLocation = input.ToString(),
+            ContentType = contentType,
+            Accept = accept,
+        }, cancellationToken).ConfigureAwait(false);
+        var output = response.OutputLocation is { } location && StoreUri.IsStoreUri(location)
+            ? StoreUri.Parse(location)
+            : throw new AwsServiceException(AwsService.SageMakerRuntime, "InvokeEndpointAsync", 202, "InvalidResponse", $"the answer names no s3:// output location ({response.OutputLocation ?? "none"})", null);
+        var failure = response.FailureLocation is { } failed && StoreUri.IsStoreUri(failed) ? StoreUri.Parse(failed) : (StoreUri?)null;
+        return new QueuedInvocation(response.InferenceId ?? "", output, failure);
     }
 }

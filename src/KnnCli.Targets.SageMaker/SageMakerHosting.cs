@@ -1,4 +1,5 @@
 using KnnCli.Core.Errors;
+using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
 using KnnCli.Targets.SageMaker.Http;
 using KnnCli.Targets.SageMaker.SageMaker;
@@ -6,16 +7,19 @@ using KnnCli.Targets.SageMaker.SageMaker;
 namespace KnnCli.Targets.SageMaker;
 
 /// <summary>Models, endpoint configs and endpoints, waited on with waiters-2.json's EndpointInService / EndpointDeleted timings.</summary>
-internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEndpoint, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings)
+internal sealed class SageMakerHosting(
+    ISageMakerClient sageMaker, Uri runtimeEndpoint, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings, ProductionSettings? production = null)
     : IHosting
 {
+    private readonly ProductionSettings _production = production ?? ProductionSettings.None;
+
     public const string VariantName = "AllTraffic";
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
         var role = request.RoleArn ?? defaultRoleArn
             ?? throw new InputException("Deploying on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
-        var tags = KnnTags.With(request.Tags);
+        var tags = KnnTags.With(_production.Tags, request.Tags);
 
         await sageMaker.CreateModelAsync(new CreateModelRequest
         {
@@ -23,12 +27,16 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
             PrimaryContainer = new ContainerDefinition { Image = KnnImageUris.For(region), ModelDataUrl = request.ModelArtifact.ToString() },
             ExecutionRoleArn = role,
             Tags = tags,
+            VpcConfig = SageMakerTrainer.Vpc(_production),
+            EnableNetworkIsolation = _production.NetworkIsolation ? true : null,
         }, cancellationToken).ConfigureAwait(false);
         await sageMaker.CreateEndpointConfigAsync(new CreateEndpointConfigRequest
         {
             EndpointConfigName = request.EndpointConfigName,
             ProductionVariants = [Variant(request)],
+            AsyncInferenceConfig = AsyncConfig(request.Async),
             Tags = tags,
+            KmsKeyId = _production.KmsKeyId,
         }, cancellationToken).ConfigureAwait(false);
         await sageMaker.CreateEndpointAsync(new CreateEndpointRequest
         {
@@ -41,6 +49,30 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
         log.Info($"Creating endpoint {request.EndpointName} (model {request.ModelName}, endpoint config {request.EndpointConfigName}).");
         return await WaitInServiceAsync(request.EndpointName, log, cancellationToken).ConfigureAwait(false);
     }
+
+    private static AsyncInferenceConfig? AsyncConfig(AsyncInferenceSettings? settings) => settings is null ? null : new AsyncInferenceConfig
+    {
+        ClientConfig = settings.MaxConcurrentInvocationsPerInstance is { } max ? new AsyncInferenceClientConfig { MaxConcurrentInvocationsPerInstance = max } : null,
+        OutputConfig = new AsyncInferenceOutputConfig
+        {
+            S3OutputPath = settings.OutputPath.ToString(),
+            S3FailurePath = settings.FailurePath?.ToString(),
+            NotificationConfig = settings.SuccessTopic is null && settings.ErrorTopic is null ? null
+                : new AsyncInferenceNotificationConfig { SuccessTopic = settings.SuccessTopic, ErrorTopic = settings.ErrorTopic },
+        },
+    };
+
+    private static AsyncInferenceSettings? FromConfig(AsyncInferenceConfig? config) =>
+        config?.OutputConfig.S3OutputPath is { } output && StoreUri.IsStoreUri(output)
+            ? new AsyncInferenceSettings
+            {
+                OutputPath = StoreUri.Parse(output),
+                FailurePath = config.OutputConfig.S3FailurePath is { } failure && StoreUri.IsStoreUri(failure) ? StoreUri.Parse(failure) : null,
+                SuccessTopic = config.OutputConfig.NotificationConfig?.SuccessTopic,
+                ErrorTopic = config.OutputConfig.NotificationConfig?.ErrorTopic,
+                MaxConcurrentInvocationsPerInstance = config.ClientConfig?.MaxConcurrentInvocationsPerInstance,
+            }
+            : null;
 
     private static ProductionVariant Variant(DeployRequest request) => request.Serverless is { } serverless
         ? new ProductionVariant
@@ -73,7 +105,7 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
                 lastStatus = endpoint.EndpointStatus;
                 log.Info($"Endpoint {endpointName}: {lastStatus}");
             }
-            if (lastStatus == "InService") return ToDescription(endpointName, endpoint);
+            if (lastStatus == "InService") return await ToDescriptionAsync(endpointName, endpoint, cancellationToken).ConfigureAwait(false);
             if (lastStatus == "Failed")
                 throw new RemoteFailureException($"Endpoint {endpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
             if (attempt >= timings.EndpointInServiceMaxAttempts)
@@ -87,7 +119,7 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
         try
         {
             var endpoint = await sageMaker.DescribeEndpointAsync(new DescribeEndpointRequest { EndpointName = endpointName }, cancellationToken).ConfigureAwait(false);
-            return ToDescription(endpointName, endpoint);
+            return await ToDescriptionAsync(endpointName, endpoint, cancellationToken).ConfigureAwait(false);
         }
         catch (AwsServiceException e) when (e.IsNotFound)
         {
@@ -220,14 +252,33 @@ internal sealed class SageMakerHosting(ISageMakerClient sageMaker, Uri runtimeEn
         return false;
     }
 
-    private EndpointDescription ToDescription(string endpointName, DescribeEndpointResponse endpoint) => new()
+    private async Task<EndpointDescription> ToDescriptionAsync(string endpointName, DescribeEndpointResponse endpoint, CancellationToken cancellationToken) => new()
     {
         EndpointName = endpoint.EndpointName ?? endpointName,
         Status = endpoint.EndpointStatus ?? "",
         FailureReason = endpoint.FailureReason,
         Url = InvocationUrl(endpointName),
         Serverless = endpoint.ProductionVariants?.Any(v => v.CurrentServerlessConfig is not null) == true,
+        Async = FromConfig(endpoint.AsyncInferenceConfig ?? await EndpointConfigAsyncAsync(endpoint.EndpointConfigName, cancellationToken).ConfigureAwait(false)),
     };
+
+    /// <summary>
+    /// The endpoint config's AsyncInferenceConfig, for services whose DescribeEndpoint leaves it out (moto does;
+    /// SageMaker reports it on the endpoint). Null when the config is gone or not asynchronous.
+    /// </summary>
+    private async Task<AsyncInferenceConfig?> EndpointConfigAsyncAsync(string? endpointConfigName, CancellationToken cancellationToken)
+    {
+        if (endpointConfigName is null) return null;
+        try
+        {
+            var config = await sageMaker.DescribeEndpointConfigAsync(new DescribeEndpointConfigRequest { EndpointConfigName = endpointConfigName }, cancellationToken).ConfigureAwait(false);
+            return config.AsyncInferenceConfig;
+        }
+        catch (AwsServiceException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
 
     private string InvocationUrl(string endpointName) =>
         new Uri(runtimeEndpoint, $"endpoints/{Uri.EscapeDataString(endpointName)}/invocations").ToString();

@@ -62,9 +62,9 @@ internal sealed class SageMakerTargetInstance : ITarget
         RuntimeClient = new SageMakerRuntimeClient(runtimeHttp, aws.Endpoint(AwsService.SageMakerRuntime));
 
         var region = aws.Region.SystemName;
-        _store = new S3ObjectStore(aws, dryRun);
-        Trainer = new SageMakerTrainer(SageMaker, Logs, region, settings.RoleArn, settings.DryRun, options.Timings);
-        Hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings);
+        _store = new S3ObjectStore(aws, dryRun, S3Encryption.From(settings.Production));
+        Trainer = new SageMakerTrainer(SageMaker, Logs, region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production);
+        Hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production);
         Runtime = new SageMakerEndpointRuntime(RuntimeClient, retry);
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using KnnCli.Core.Errors;
+using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
 using KnnCli.Targets.SageMaker.Logs;
 using KnnCli.Targets.SageMaker.SageMaker;
@@ -7,9 +9,12 @@ using KnnCli.Targets.SageMaker.SageMaker;
 namespace KnnCli.Targets.SageMaker;
 
 /// <summary>SageMaker training jobs running the built-in k-NN image, waited on like the Python SDK's fit(wait=True, logs=True).</summary>
-internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLogsClient logs, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings)
+internal sealed class SageMakerTrainer(
+    ISageMakerClient sageMaker, ICloudWatchLogsClient logs, string region, string? defaultRoleArn, bool dryRun, SageMakerTimings timings, ProductionSettings? production = null)
     : ITrainer
 {
+    private readonly ProductionSettings _production = production ?? ProductionSettings.None;
+
     /// <summary>The volume size the Python SDK gives training instances by default.</summary>
     public const int VolumeSizeInGb = 30;
 
@@ -54,12 +59,32 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
                 Channel("train", request.Train, request.ContentType, inputMode, request.InstanceCount > 1 ? "ShardedByS3Key" : "FullyReplicated"),
                 .. request.Test is { } test ? [Channel("test", test, request.ContentType, inputMode, "FullyReplicated")] : Array.Empty<Channel>(),
             ],
-            OutputDataConfig = new OutputDataConfig { S3OutputPath = request.OutputPath.ToString() },
-            ResourceConfig = new ResourceConfig { InstanceType = request.InstanceType, InstanceCount = request.InstanceCount, VolumeSizeInGB = VolumeSizeInGb },
-            StoppingCondition = new StoppingCondition { MaxRuntimeInSeconds = request.MaxRuntimeSeconds },
-            Tags = KnnTags.With(request.Tags),
+            OutputDataConfig = new OutputDataConfig { S3OutputPath = request.OutputPath.ToString(), KmsKeyId = _production.KmsKeyId },
+            ResourceConfig = new ResourceConfig
+            {
+                InstanceType = request.InstanceType,
+                InstanceCount = request.InstanceCount,
+                VolumeSizeInGB = VolumeSizeInGb,
+                VolumeKmsKeyId = _production.KmsKeyId,
+            },
+            StoppingCondition = new StoppingCondition
+            {
+                // A max runtime given in the production settings (--max-run) wins over the request's default.
+                MaxRuntimeInSeconds = _production.MaxRunSeconds != ProductionSettings.DefaultMaxRunSeconds ? _production.MaxRunSeconds : request.MaxRuntimeSeconds,
+                MaxWaitTimeInSeconds = _production.EffectiveMaxWaitSeconds,
+            },
+            Tags = KnnTags.With(_production.Tags, request.Tags),
+            VpcConfig = Vpc(_production),
+            // Unset flags are left out, as the SDK does, so a plain job's request is unchanged.
+            EnableNetworkIsolation = _production.NetworkIsolation ? true : null,
+            EnableInterContainerTrafficEncryption = _production.InterContainerEncryption ? true : null,
+            EnableManagedSpotTraining = _production.Spot ? true : null,
         };
     }
+
+    /// <summary>The VpcConfig of training jobs and models; null when no subnets are configured.</summary>
+    internal static VpcConfig? Vpc(ProductionSettings production) =>
+        production.HasVpc ? new VpcConfig { Subnets = production.Subnets, SecurityGroupIds = production.SecurityGroupIds } : null;
 
     private static Channel Channel(string name, StoreUri data, string contentType, string inputMode, string distribution) => new()
     {
@@ -103,7 +128,20 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
         {
             if (final.MetricName is { } name && final.Value is { } value) metrics[name] = value;
         }
+        foreach (var line in BillingSummary(job)) log.Info(line);
         return ToResult(job, metrics);
+    }
+
+    /// <summary>
+    /// The lines the SageMaker Python SDK prints when a job ends: training and billable seconds, and for a managed spot
+    /// job the saving, (1 - billable / training) × 100 %.
+    /// </summary>
+    internal static IEnumerable<string> BillingSummary(DescribeTrainingJobResponse job)
+    {
+        if (job.TrainingTimeInSeconds is { } training) yield return $"Training seconds: {training}";
+        if (job.BillableTimeInSeconds is { } billable) yield return $"Billable seconds: {billable}";
+        if (job.EnableManagedSpotTraining == true && job.TrainingTimeInSeconds is int total and > 0 && job.BillableTimeInSeconds is int paid)
+            yield return string.Create(CultureInfo.InvariantCulture, $"Managed Spot Training savings: {(1 - (double)paid / total) * 100:0.0}%");
     }
 
     public async Task StopAsync(string jobName, CancellationToken cancellationToken) =>
@@ -132,6 +170,7 @@ internal sealed class SageMakerTrainer(ISageMakerClient sageMaker, ICloudWatchLo
             Metrics = [.. metrics.Select(m => new TrainingMetric(m.Key, m.Value))],
             FailureReason = job.FailureReason,
             BillableSeconds = job.BillableTimeInSeconds,
+            TrainingSeconds = job.TrainingTimeInSeconds,
         };
     }
 

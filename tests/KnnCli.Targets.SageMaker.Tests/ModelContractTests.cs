@@ -93,6 +93,37 @@ public sealed class ModelContractTests
     }
 
     [Fact]
+    public void CreateTrainingJob_bodies_with_every_production_setting_conform_to_the_model()
+    {
+        var production = new KnnCli.Core.Settings.ProductionSettings
+        {
+            Subnets = [.. Enumerable.Range(0, 16).Select(i => $"subnet-{i:x17}")],
+            SecurityGroupIds = [.. Enumerable.Range(0, 5).Select(i => $"sg-{i:x8}")],
+            NetworkIsolation = true,
+            InterContainerEncryption = true,
+            KmsKeyId = "arn:aws:kms:eu-west-1:111122223333:alias/knn-models",
+            Spot = true,
+            MaxRunSeconds = 3600,
+            Tags = Enumerable.Range(0, 49).ToDictionary(i => $"key {i}:+=@/", i => new string('v', 256)),
+        };
+        var trainer = new SageMakerTrainer(null!, null!, "eu-west-1", MotoServer.RoleArn, dryRun: false, new SageMakerTimings(), production);
+        var request = trainer.CreateRequest(new TrainingRequest
+        {
+            JobName = "knn-production",
+            Hyperparameters = new KnnHyperparameters { K = 5, SampleSize = 1000, PredictorType = PredictorType.Classifier, FeatureDim = 4 },
+            Train = StoreUri.Parse("s3://bucket/knn/train/train.csv"),
+            OutputPath = StoreUri.Parse("s3://bucket/knn/output"),
+        });
+        using var body = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(request, SageMakerTypes.CreateTrainingJobRequest));
+
+        Assert.Empty(ServiceModel.SageMaker.ValidateInput("CreateTrainingJob", body.RootElement));
+        Assert.Equal(16, body.RootElement.GetProperty("VpcConfig").GetProperty("Subnets").GetArrayLength());
+        Assert.Equal(50, body.RootElement.GetProperty("Tags").GetArrayLength());
+        // A spot job with no --max-wait waits as long as it may run: the least SageMaker allows.
+        Assert.Equal(3600, body.RootElement.GetProperty("StoppingCondition").GetProperty("MaxWaitTimeInSeconds").GetInt32());
+    }
+
+    [Fact]
     public void A_training_request_without_feature_dim_is_refused_before_anything_is_sent()
     {
         var trainer = new SageMakerTrainer(null!, null!, "us-east-1", MotoServer.RoleArn, dryRun: false, new SageMakerTimings());

@@ -62,6 +62,72 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
     }
 
     [Fact]
+    public async Task Predict_against_an_async_endpoint_queues_through_S3_and_prints_the_same_report_as_a_real_time_endpoint()
+    {
+        var job = $"knn-async-{_run}";
+        // Its own bucket: the requests and results it leaves must not count in other tests' cleanup of the shared one.
+        var bucket = $"knn-async-{_run}";
+        var environment = Environment(("KNN_BUCKET", bucket));
+        async Task<KnnRun> KnnAsync(params string[] args)
+        {
+            var run = await KnnProcess.RunAsync(_directory, environment, args);
+            Assert.True(run.ExitCode == 0, $"knn {string.Join(' ', args)} exited {run.ExitCode}: {run.Error}");
+            return run;
+        }
+
+        await KnnAsync("prepare");
+        await KnnAsync("upload");
+        await KnnAsync("train", "--job-name", job);
+        var rows = Path.Combine(_directory, "rows.csv");
+        await File.WriteAllTextAsync(rows, "0,5.1,3.5,1.4,0.2\n1,6.4,3.2,4.5,1.5\n2,6.3,3.3,6.0,2.5\n");
+        const string answer = """{"predictions":[{"predicted_label":0.0},{"predicted_label":1.0},{"predicted_label":1.0}]}""";
+
+        var deploy = await KnnAsync("deploy", "--endpoint-name", job + "-rt");
+        Assert.Contains("InService", deploy.Output);
+        await moto.SeedEndpointResultsAsync((answer, "application/json"));
+        var realTime = await KnnAsync("predict", "--endpoint-name", job + "-rt", "--input", rows);
+
+        var output = $"s3://{bucket}/knn/async-results/{job}";
+        var asyncDeploy = JsonDocument.Parse((await KnnAsync("deploy", "--async", "--endpoint-name", job, "--output", output, "--max-concurrent-invocations", "2", "--json")).Output).RootElement;
+        Assert.Equal(output, asyncDeploy.GetProperty("async_output").GetString());
+        Assert.Equal($"s3://{bucket}/knn/async-endpoint-failures/{job}", asyncDeploy.GetProperty("async_failure_output").GetString());
+        await moto.SeedAsyncEndpointResultsAsync((answer, false));
+        var queued = await KnnAsync("predict", "--endpoint-name", job, "--input", rows);
+
+        Assert.Contains($"requests are stored under s3://{bucket}/knn/async-endpoint-inputs/{job}/", queued.Error);
+        Assert.Contains("0.6667", queued.Output);
+        Assert.Equal(realTime.Output.Replace(job + "-rt", job, StringComparison.Ordinal), queued.Output);
+
+        // A failure object ends predict with the endpoint's reason and exit code 1.
+        await moto.SeedAsyncEndpointResultsAsync(("the model could not read the request", true));
+        var failed = await KnnProcess.RunAsync(_directory, environment, "predict", "--endpoint-name", job, "--rows", "1,2,3,4");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("the model could not read the request", failed.Error);
+
+        await KnnAsync("cleanup", "--endpoint-name", job + "-rt");
+        await KnnAsync("cleanup", "--endpoint-name", job, "--delete-data", "--yes");
+    }
+
+    [Fact]
+    public async Task Async_options_are_checked_before_any_call()
+    {
+        await KnnAsync("prepare");
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["--output", "s3://b/out"], "--output belongs to an asynchronous endpoint: add --async."),
+            (["--async", "--serverless-memory", "2048"], "--async and --serverless-memory exclude each other"),
+            (["--async", "--success-topic", "not-an-arn"], "--success-topic not-an-arn: expected an SNS topic ARN"),
+            (["--async", "--max-concurrent-invocations", "1001"], "--max-concurrent-invocations 1001: use 1 to 1000."),
+            (["--async", "--output", "s3://bucket-only"], "give a key prefix too"),
+        })
+        {
+            var run = await KnnProcess.RunAsync(_directory, Environment(("AWS_ENDPOINT_URL", "http://127.0.0.1:1")), ["deploy", .. args]);
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains(expected, run.Error);
+        }
+    }
+
+    [Fact]
     public async Task A_dry_run_train_prints_the_request_and_creates_no_job()
     {
         var job = $"knn-dry-{_run}";

@@ -14,6 +14,7 @@ public sealed record CommonSettings
     public string? RoleArn { get; init; }
     public bool DryRun { get; init; }
     public bool AssumeYes { get; init; }
+    public ProductionSettings Production { get; init; } = ProductionSettings.None;
     /// <summary>The folder that holds .knn/ (state, the local store, local endpoints).</summary>
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
 

@@ -16,6 +16,8 @@ public sealed record CommonOptions
     public string? Role { get; init; }
     public bool DryRun { get; init; }
     public bool Yes { get; init; }
+    /// <summary>--subnets, --kms-key-id, --spot, --tag …</summary>
+    public ProductionInput Production { get; init; } = new();
 }
 
 /// <summary>knn.settings.json in the working directory: defaults a project can commit.</summary>
@@ -27,6 +29,30 @@ public sealed record SettingsFile
     [JsonPropertyName("bucket")] public string? Bucket { get; init; }
     [JsonPropertyName("prefix")] public string? Prefix { get; init; }
     [JsonPropertyName("role")] public string? Role { get; init; }
+    [JsonPropertyName("subnets")] public IReadOnlyList<string>? Subnets { get; init; }
+    [JsonPropertyName("security_group_ids")] public IReadOnlyList<string>? SecurityGroupIds { get; init; }
+    [JsonPropertyName("network_isolation")] public bool? NetworkIsolation { get; init; }
+    [JsonPropertyName("inter_container_encryption")] public bool? InterContainerEncryption { get; init; }
+    [JsonPropertyName("kms_key_id")] public string? KmsKeyId { get; init; }
+    [JsonPropertyName("sse")] public bool? Sse { get; init; }
+    [JsonPropertyName("spot")] public bool? Spot { get; init; }
+    [JsonPropertyName("max_wait")] public int? MaxWait { get; init; }
+    [JsonPropertyName("max_run")] public int? MaxRun { get; init; }
+    [JsonPropertyName("tags")] public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    public ProductionInput Production => new()
+    {
+        Subnets = Subnets,
+        SecurityGroupIds = SecurityGroupIds,
+        NetworkIsolation = NetworkIsolation,
+        InterContainerEncryption = InterContainerEncryption,
+        KmsKeyId = KmsKeyId,
+        Sse = Sse,
+        Spot = Spot,
+        MaxWait = MaxWait?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        MaxRun = MaxRun?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Tags = Tags?.Select(t => $"{t.Key}={t.Value}").ToList(),
+    };
 }
 
 [JsonSourceGenerationOptions(ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
@@ -57,8 +83,24 @@ public static class SettingsResolver
             DryRun = options.DryRun,
             AssumeYes = options.Yes,
             WorkingDirectory = workingDirectory,
+            Production = ProductionRules.Resolve(options.Production, ProductionFromEnvironment(Env), file.Production),
         };
     }
+
+    /// <summary>KNN_SUBNETS and KNN_SECURITY_GROUP_IDS (comma-separated), KNN_TAGS (KEY=VALUE,…), true/false flags.</summary>
+    private static ProductionInput ProductionFromEnvironment(Func<string[], string?> env) => new()
+    {
+        Subnets = ProductionRules.SplitList(env(["KNN_SUBNETS"]) is { } subnets ? [subnets] : null),
+        SecurityGroupIds = ProductionRules.SplitList(env(["KNN_SECURITY_GROUP_IDS"]) is { } groups ? [groups] : null),
+        NetworkIsolation = ProductionRules.Flag("KNN_NETWORK_ISOLATION", env(["KNN_NETWORK_ISOLATION"])),
+        InterContainerEncryption = ProductionRules.Flag("KNN_INTER_CONTAINER_ENCRYPTION", env(["KNN_INTER_CONTAINER_ENCRYPTION"])),
+        KmsKeyId = env(["KNN_KMS_KEY_ID"]),
+        Sse = ProductionRules.Flag("KNN_SSE", env(["KNN_SSE"])),
+        Spot = ProductionRules.Flag("KNN_SPOT", env(["KNN_SPOT"])),
+        MaxWait = env(["KNN_MAX_WAIT"]),
+        MaxRun = env(["KNN_MAX_RUN"]),
+        Tags = ProductionRules.SplitList(env(["KNN_TAGS"]) is { } tags ? [tags] : null),
+    };
 
     private static SettingsFile LoadSettingsFile(string path)
     {

@@ -3,6 +3,20 @@ namespace KnnCli.Core.Targets;
 /// <param name="ProvisionedConcurrency">Invocations kept warm (1..MaxConcurrency); none when null.</param>
 public sealed record ServerlessSettings(int MemorySizeInMb, int MaxConcurrency, int? ProvisionedConcurrency = null);
 
+/// <summary>
+/// Asynchronous inference (CreateEndpointConfig's AsyncInferenceConfig): requests are queued, each result is written
+/// to <see cref="OutputPath"/> (a failure to <see cref="FailurePath"/>), and SNS topics may be told of each.
+/// </summary>
+public sealed record AsyncInferenceSettings
+{
+    public required StoreUri OutputPath { get; init; }
+    public StoreUri? FailurePath { get; init; }
+    public string? SuccessTopic { get; init; }
+    public string? ErrorTopic { get; init; }
+    /// <summary>Requests one instance works on at once (1..1000); the service chooses when null.</summary>
+    public int? MaxConcurrentInvocationsPerInstance { get; init; }
+}
+
 /// <summary>CreateModel + CreateEndpointConfig + CreateEndpoint in one request.</summary>
 public sealed record DeployRequest
 {
@@ -14,6 +28,13 @@ public sealed record DeployRequest
     public int InstanceCount { get; init; } = 1;
     /// <summary>When set, a serverless endpoint instead of instances.</summary>
     public ServerlessSettings? Serverless { get; init; }
+    /// <summary>When set, an asynchronous endpoint.</summary>
+    public AsyncInferenceSettings? Async { get; init; }
+    /// <summary>
+    /// An asynchronous endpoint that scales in to zero instances when its queue is empty and out again (up to
+    /// <see cref="InstanceCount"/>) when requests wait: Application Auto Scaling on the variant's instance count.
+    /// </summary>
+    public bool ScaleToZero { get; init; }
     public string? RoleArn { get; init; }
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
@@ -30,6 +51,8 @@ public sealed record EndpointDescription
     public int? ProcessId { get; init; }
     /// <summary>A serverless endpoint, whose request payload limit (4 MB) is below the real-time 6 MB.</summary>
     public bool Serverless { get; init; }
+    /// <summary>An asynchronous endpoint: predict queues requests (InvokeEndpointAsync) and reads results from the store.</summary>
+    public AsyncInferenceSettings? Async { get; init; }
 }
 
 public enum DeleteOutcome { Deleted, NotFound }

@@ -38,6 +38,8 @@ public sealed record TrainingResult
     public IReadOnlyList<TrainingMetric> Metrics { get; init; } = [];
     public string? FailureReason { get; init; }
     public double? BillableSeconds { get; init; }
+    /// <summary>Seconds the job trained (SageMaker's TrainingTimeInSeconds); above the billable ones for a spot job.</summary>
+    public double? TrainingSeconds { get; init; }
 }
 
 /// <summary>Runs training jobs: the in-process trainer, or SageMaker training jobs.</summary>

@@ -72,7 +72,9 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var accept = options.Neighbors ? $"{InferencePayloads.MediaType(options.Accept)}; verbose=true" : options.Accept;
 
         await using var target = context.CreateTarget();
-        var serverless = (await target.Hosting.DescribeEndpointAsync(endpoint, cancellationToken))?.Serverless == true;
+        var described = await target.Hosting.DescribeEndpointAsync(endpoint, cancellationToken);
+        var serverless = described?.Serverless == true;
+        var queue = described?.Async is { } async ? await QueueFor(target, state, endpoint, async, cancellationToken) : null;
         var batches = Batches(features, options.BatchSize, options.ContentType, serverless ? MaxServerlessPayloadBytes : MaxPayloadBytes);
         if (context.Settings.DryRun)
         {
@@ -88,7 +90,9 @@ public sealed class PredictWorkflow(WorkflowContext context)
                 new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellationToken },
                 async (batch, ct) =>
                 {
-                    var answer = await target.Runtime.InvokeAsync(endpoint, batch.Body, options.ContentType, accept, ct);
+                    var answer = queue is null
+                        ? await target.Runtime.InvokeAsync(endpoint, batch.Body, options.ContentType, accept, ct)
+                        : await queue.InvokeAsync(endpoint, batch.Body, options.ContentType, accept, ct);
                     var parsed = InferencePayloads.Parse(answer.Body, string.IsNullOrEmpty(answer.ContentType) ? accept : answer.ContentType, batch.Count);
                     parsed.CopyTo(predictions, batch.Start);
                     progress.Report(Interlocked.Add(ref done, batch.Count));
@@ -106,6 +110,16 @@ public sealed class PredictWorkflow(WorkflowContext context)
             else report = ClassificationReport.Compute(labels, predicted);
         }
         return new PredictResult(endpoint, rows, predictorType, report, mse, labelMap, state.FeatureColumns);
+    }
+
+    /// <summary>An asynchronous endpoint's requests go through the store: under this bucket and prefix, which must exist.</summary>
+    private async Task<QueuedInference> QueueFor(ITarget target, State.KnnState state, string endpoint, AsyncInferenceSettings async, CancellationToken cancellationToken)
+    {
+        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
+        await target.Store.EnsureBucketAsync(bucket, cancellationToken);
+        var queue = new QueuedInference(target, QueuedInference.InputPrefixFor(bucket, context.Settings.Prefix, endpoint));
+        context.Log.Info($"Endpoint {endpoint} is asynchronous: requests are stored under {queue.InputPrefix}/ and queued; results are read from {async.OutputPath}/.");
+        return queue;
     }
 
     private static async Task<LabelMap?> LoadLabelMapAsync(string? path, CancellationToken cancellationToken)

@@ -92,6 +92,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
             InstanceCount = instanceCount,
             InputMode = options.InputMode,
             RoleArn = context.Settings.RoleArn,
+            Tags = context.Settings.Production.Tags,
         };
         var sent = hyperparameters.ToStringMap().Concat(extra).ToDictionary(p => p.Key, p => p.Value);
         context.Log.Info($"Training job {request.JobName} on {target.Name}: {string.Join(", ", sent.Select(p => $"{p.Key}={p.Value}"))}");

@@ -13,7 +13,19 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
 
     public StateStore State { get; } = new(settings.StateDirectory);
 
-    public ITarget CreateTarget() => targets.Create(Settings, Log);
+    private bool _saidSageMakerOnly;
+
+    public ITarget CreateTarget()
+    {
+        // Said once per command (knn run creates several targets): the local target checks these settings and records the tags, nothing more.
+        if (Settings.Target == "local" && Settings.Production.HasSageMakerOnlySettings && !_saidSageMakerOnly)
+        {
+            _saidSageMakerOnly = true;
+            Log.Warn("The networking, encryption and spot settings (--subnets, --kms-key-id, --spot …) apply to the sagemaker target only; "
+                + "the local target checked them and runs without them.");
+        }
+        return targets.Create(Settings, Log);
+    }
 
     /// <summary>The bucket: configured, remembered in state, or the target's default.</summary>
     public async Task<string> ResolveBucketAsync(ITarget target, KnnState state, CancellationToken cancellationToken) =>

@@ -11,6 +11,7 @@ public interface ISageMakerClient
     Task<EmptyResponse> DeleteModelAsync(DeleteModelRequest request, CancellationToken cancellationToken);
     Task<ListModelsResponse> ListModelsAsync(ListModelsRequest request, CancellationToken cancellationToken);
     Task<CreateEndpointConfigResponse> CreateEndpointConfigAsync(CreateEndpointConfigRequest request, CancellationToken cancellationToken);
+    Task<DescribeEndpointConfigResponse> DescribeEndpointConfigAsync(DescribeEndpointConfigRequest request, CancellationToken cancellationToken);
     Task<EmptyResponse> DeleteEndpointConfigAsync(DeleteEndpointConfigRequest request, CancellationToken cancellationToken);
     Task<ListEndpointConfigsResponse> ListEndpointConfigsAsync(ListEndpointConfigsRequest request, CancellationToken cancellationToken);
     Task<CreateEndpointResponse> CreateEndpointAsync(CreateEndpointRequest request, CancellationToken cancellationToken);

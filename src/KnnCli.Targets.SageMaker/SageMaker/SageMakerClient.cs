@@ -31,6 +31,9 @@ internal sealed class SageMakerClient(AwsJsonClient json) : ISageMakerClient
     public Task<CreateEndpointConfigResponse> CreateEndpointConfigAsync(CreateEndpointConfigRequest request, CancellationToken cancellationToken) =>
         json.SendAsync("CreateEndpointConfig", request, Types.CreateEndpointConfigRequest, Types.CreateEndpointConfigResponse, mutating: true, cancellationToken);
 
+    public Task<DescribeEndpointConfigResponse> DescribeEndpointConfigAsync(DescribeEndpointConfigRequest request, CancellationToken cancellationToken) =>
+        json.SendAsync("DescribeEndpointConfig", request, Types.DescribeEndpointConfigRequest, Types.DescribeEndpointConfigResponse, mutating: false, cancellationToken);
+
     public Task<EmptyResponse> DeleteEndpointConfigAsync(DeleteEndpointConfigRequest request, CancellationToken cancellationToken) =>
         json.SendAsync("DeleteEndpointConfig", request, Types.DeleteEndpointConfigRequest, Types.EmptyResponse, mutating: true, cancellationToken);
 

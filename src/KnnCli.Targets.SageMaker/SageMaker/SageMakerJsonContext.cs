@@ -16,6 +16,8 @@ namespace KnnCli.Targets.SageMaker.SageMaker;
 [JsonSerializable(typeof(DeleteModelRequest))]
 [JsonSerializable(typeof(CreateEndpointConfigRequest))]
 [JsonSerializable(typeof(CreateEndpointConfigResponse))]
+[JsonSerializable(typeof(DescribeEndpointConfigRequest))]
+[JsonSerializable(typeof(DescribeEndpointConfigResponse))]
 [JsonSerializable(typeof(DeleteEndpointConfigRequest))]
 [JsonSerializable(typeof(CreateEndpointRequest))]
 [JsonSerializable(typeof(CreateEndpointResponse))]

@@ -37,7 +37,14 @@ public sealed class Channel
 
 public sealed class OutputDataConfig
 {
+    public string? KmsKeyId { get; init; }
     public required string S3OutputPath { get; init; }
+}
+
+public sealed class VpcConfig
+{
+    public required IReadOnlyList<string> SecurityGroupIds { get; init; }
+    public required IReadOnlyList<string> Subnets { get; init; }
 }
 
 public sealed class ResourceConfig
@@ -45,11 +52,13 @@ public sealed class ResourceConfig
     public string? InstanceType { get; init; }
     public int? InstanceCount { get; init; }
     public int VolumeSizeInGB { get; init; }
+    public string? VolumeKmsKeyId { get; init; }
 }
 
 public sealed class StoppingCondition
 {
     public int? MaxRuntimeInSeconds { get; init; }
+    public int? MaxWaitTimeInSeconds { get; init; }
 }
 
 public sealed class CreateTrainingJobRequest
@@ -63,6 +72,10 @@ public sealed class CreateTrainingJobRequest
     public required ResourceConfig ResourceConfig { get; init; }
     public required StoppingCondition StoppingCondition { get; init; }
     public IReadOnlyList<Tag>? Tags { get; init; }
+    public VpcConfig? VpcConfig { get; init; }
+    public bool? EnableNetworkIsolation { get; init; }
+    public bool? EnableInterContainerTrafficEncryption { get; init; }
+    public bool? EnableManagedSpotTraining { get; init; }
 }
 
 public sealed class CreateTrainingJobResponse
@@ -112,6 +125,8 @@ public sealed class DescribeTrainingJobResponse
     public List<SecondaryStatusTransition>? SecondaryStatusTransitions { get; init; }
     public List<MetricData>? FinalMetricDataList { get; init; }
     public int? BillableTimeInSeconds { get; init; }
+    public int? TrainingTimeInSeconds { get; init; }
+    public bool? EnableManagedSpotTraining { get; init; }
     public DateTimeOffset? CreationTime { get; init; }
 }
 
@@ -148,6 +163,8 @@ public sealed class CreateModelRequest
     public ContainerDefinition? PrimaryContainer { get; init; }
     public string? ExecutionRoleArn { get; init; }
     public IReadOnlyList<Tag>? Tags { get; init; }
+    public VpcConfig? VpcConfig { get; init; }
+    public bool? EnableNetworkIsolation { get; init; }
 }
 
 public sealed class CreateModelResponse
@@ -176,16 +193,54 @@ public sealed class ProductionVariant
     public ProductionVariantServerlessConfig? ServerlessConfig { get; init; }
 }
 
+public sealed class AsyncInferenceClientConfig
+{
+    public int? MaxConcurrentInvocationsPerInstance { get; init; }
+}
+
+public sealed class AsyncInferenceNotificationConfig
+{
+    public string? SuccessTopic { get; init; }
+    public string? ErrorTopic { get; init; }
+}
+
+public sealed class AsyncInferenceOutputConfig
+{
+    public string? S3OutputPath { get; init; }
+    public string? S3FailurePath { get; init; }
+    public AsyncInferenceNotificationConfig? NotificationConfig { get; init; }
+}
+
+public sealed class AsyncInferenceConfig
+{
+    public AsyncInferenceClientConfig? ClientConfig { get; init; }
+    public required AsyncInferenceOutputConfig OutputConfig { get; init; }
+}
+
 public sealed class CreateEndpointConfigRequest
 {
     public required string EndpointConfigName { get; init; }
     public required IReadOnlyList<ProductionVariant> ProductionVariants { get; init; }
+    public AsyncInferenceConfig? AsyncInferenceConfig { get; init; }
     public IReadOnlyList<Tag>? Tags { get; init; }
+    public string? KmsKeyId { get; init; }
 }
 
 public sealed class CreateEndpointConfigResponse
 {
     public string? EndpointConfigArn { get; init; }
+}
+
+public sealed class DescribeEndpointConfigRequest
+{
+    public required string EndpointConfigName { get; init; }
+}
+
+public sealed class DescribeEndpointConfigResponse
+{
+    public string? EndpointConfigName { get; init; }
+    public IReadOnlyList<ProductionVariant>? ProductionVariants { get; init; }
+    public AsyncInferenceConfig? AsyncInferenceConfig { get; init; }
 }
 
 public sealed class DeleteEndpointConfigRequest
@@ -219,6 +274,7 @@ public sealed class DescribeEndpointResponse
     public string? FailureReason { get; init; }
     public DateTimeOffset? CreationTime { get; init; }
     public IReadOnlyList<ProductionVariantSummary>? ProductionVariants { get; init; }
+    public AsyncInferenceConfig? AsyncInferenceConfig { get; init; }
 }
 
 public sealed class ProductionVariantSummary

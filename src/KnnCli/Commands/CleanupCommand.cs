@@ -23,7 +23,7 @@ public static class CleanupCommand
         return command;
     }
 
-    public static void Print(TextWriter output, CleanupResult result)
+    public static void Print(KnnConsole output, CleanupResult result)
     {
         if (result.Resources.Count == 0) output.WriteLine("Nothing to clean up.");
         foreach (var item in result.Resources) output.WriteLine($"{item.Kind} {item.Name}: {item.Outcome}");

@@ -25,36 +25,39 @@ public static class CommandRunner
         var json = result.GetValue(CommonOptions.Json);
         var verbose = result.GetValue(CommonOptions.Verbose);
         var dryRun = result.GetValue(CommonOptions.DryRun);
-        // A dry run marks every line it prints; the one JSON document gets "dry_run": true instead.
-        using var error = dryRun ? new DryRunWriter(services.Error) : null;
-        using var output = dryRun && !json ? new DryRunWriter(services.Output) : null;
-        services = services with { Error = error ?? services.Error, Output = output ?? services.Output };
-        var log = new ConsoleLog(services.Error, result.GetValue(CommonOptions.Quiet) || json, verbose, services.Interactive);
+        // A dry run marks every line it prints; the one JSON document gets "dry_run": true instead. Its lines are
+        // plain (no colour, no live progress) so that each one starts with the mark.
+        using var dryRunError = dryRun ? new DryRunWriter(services.Error) : null;
+        using var dryRunOutput = dryRun && !json ? new DryRunWriter(services.Output) : null;
+        if (dryRun)
+            services = services with { Error = dryRunError!, Output = dryRunOutput ?? services.Output, Interactive = false, OutputIsTerminal = false, OutputConsole = null, ErrorConsole = null };
+        var error = services.CreateErrorConsole();
+        var log = new ConsoleLog(error, result.GetValue(CommonOptions.Quiet) || json, verbose);
         try
         {
             var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn")).LoadAsync(cancellationToken);
             var settings = SettingsResolver.Resolve(CommonOptions.Read(result), services.Environment, services.WorkingDirectory, state);
             var context = new WorkflowContext(settings, services.Targets, log);
-            await action(result, new VerbContext(context, new ResultWriter(services.Output, json, dryRun)), cancellationToken);
+            await action(result, new VerbContext(context, new ResultWriter(services.CreateOutputConsole(), json, dryRun)), cancellationToken);
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            services.Error.WriteLine("Cancelled.");
+            error.WriteLine("Cancelled.");
             return ExitCodes.Cancelled;
         }
         catch (KnnException e)
         {
-            return Fail(services.Error, OneLine(e.Message), e, verbose, e.ExitCode);
+            return Fail(error, OneLine(e.Message), e, verbose, e.ExitCode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The file system refused (permissions, a full disk, a locked file): the environment, not a bug.
-            return Fail(services.Error, OneLine(e.Message), e, verbose, ExitCodes.UsageOrInput);
+            return Fail(error, OneLine(e.Message), e, verbose, ExitCodes.UsageOrInput);
         }
         catch (Exception e)
         {
-            return Fail(services.Error,
+            return Fail(error,
                 $"internal error: {OneLine(e.Message)} ({e.GetType().Name}); this is a bug in knn: run again with --verbose for the details and report it",
                 e, verbose, ExitCodes.InternalError);
         }
@@ -63,9 +66,9 @@ public static class CommandRunner
     /// <summary>Longest error line printed: messages quote excerpts of bad values, this bounds what slips through.</summary>
     private const int MaxMessage = 1000;
 
-    private static int Fail(TextWriter error, string message, Exception exception, bool verbose, int exitCode)
+    private static int Fail(KnnConsole error, string message, Exception exception, bool verbose, int exitCode)
     {
-        error.WriteLine($"error: {message}");
+        error.MarkupLine($"[red bold]error:[/] {Spectre.Console.Markup.Escape(message)}");
         if (verbose) error.WriteLine(exception.ToString());
         return exitCode;
     }

@@ -15,13 +15,22 @@ public static class DeployCommand
     public static readonly Option<int?> MaxConcurrency = new("--max-concurrency") { Description = "Serverless maximum concurrency (default: 5)" };
     public static readonly Option<int?> ProvisionedConcurrency = new("--provisioned-concurrency") { Description = "Serverless provisioned concurrency: invocations kept warm (1 to --max-concurrency)" };
 
+    public static readonly Option<bool> Async = new("--async") { Description = "An asynchronous endpoint: requests are queued and results written to the store (predict waits for them)" };
+    public static readonly Option<string?> Output = new("--output") { Description = "Async: where results go, s3://bucket/prefix (default: s3://BUCKET/PREFIX/async-endpoint-outputs/ENDPOINT)" };
+    public static readonly Option<string?> FailureOutput = new("--failure-output") { Description = "Async: where failures go, s3://bucket/prefix (default: s3://BUCKET/PREFIX/async-endpoint-failures/ENDPOINT)" };
+    public static readonly Option<string?> SuccessTopic = new("--success-topic") { Description = "Async: SNS topic ARN told of each result" };
+    public static readonly Option<string?> ErrorTopic = new("--error-topic") { Description = "Async: SNS topic ARN told of each failure" };
+    public static readonly Option<int?> MaxConcurrentInvocations = new("--max-concurrent-invocations") { Description = "Async: requests one instance works on at once (1-1000)" };
+    public static readonly Option<bool> ScaleToZero = new("--scale-to-zero") { Description = "Async: scale in to zero instances when the queue is empty, out to --instance-count when requests wait (Application Auto Scaling)" };
+
     /// <summary>The instance options under a name of the caller's (knn run names them after the step: --deploy-instance-type).</summary>
     public static Option<string?> InstanceTypeOption(string name) => new(name) { Description = "Endpoint instance type (default: ml.t2.medium)" };
 
     public static Option<int?> InstanceCountOption(string name) => new(name) { Description = "Endpoint instance count (default: 1)" };
 
     /// <summary>This verb's own options (knn run takes them too).</summary>
-    public static IReadOnlyList<Option> Options => [ModelName, EndpointName, InstanceType, InstanceCount, ServerlessMemory, MaxConcurrency, ProvisionedConcurrency];
+    public static IReadOnlyList<Option> Options => [ModelName, EndpointName, InstanceType, InstanceCount, ServerlessMemory, MaxConcurrency, ProvisionedConcurrency,
+        Async, Output, FailureOutput, SuccessTopic, ErrorTopic, MaxConcurrentInvocations, ScaleToZero];
 
     public static Command Create(KnnServices services)
     {
@@ -44,8 +53,19 @@ public static class DeployCommand
         ServerlessMemory = parse.GetValue(ServerlessMemory),
         MaxConcurrency = parse.GetValue(MaxConcurrency),
         ProvisionedConcurrency = parse.GetValue(ProvisionedConcurrency),
+        Async = parse.GetValue(Async),
+        Output = parse.GetValue(Output),
+        FailureOutput = parse.GetValue(FailureOutput),
+        SuccessTopic = parse.GetValue(SuccessTopic),
+        ErrorTopic = parse.GetValue(ErrorTopic),
+        MaxConcurrentInvocations = parse.GetValue(MaxConcurrentInvocations),
+        ScaleToZero = parse.GetValue(ScaleToZero),
     };
 
-    public static void Print(TextWriter output, DeployResult result) =>
+    public static void Print(KnnConsole output, DeployResult result)
+    {
         output.WriteLine($"Endpoint {result.EndpointName}: {result.Status}{(result.Url is null ? "" : $" at {result.Url}")} (model {result.ModelName}, config {result.EndpointConfigName})");
+        if (result.AsyncOutput is { } results)
+            output.WriteLine($"Asynchronous: results in {results}/{(result.AsyncFailureOutput is { } failures ? $", failures in {failures}/" : "")}");
+    }
 }

@@ -69,7 +69,7 @@ public static class ModelCommand
         return command;
     }
 
-    private static void Print(TextWriter output, string path, ModelSummary model)
+    private static void Print(KnnConsole output, string path, ModelSummary model)
     {
         output.WriteLine($"Model:           {path}");
         output.WriteLine($"Index:           {model.IndexType}");
@@ -85,7 +85,7 @@ public static class ModelCommand
         output.WriteLine(model.DistinctLabels > model.Labels.Count
             ? $"Labels ({model.DistinctLabels} distinct; the {model.Labels.Count} most frequent):"
             : $"Labels ({model.DistinctLabels} distinct):");
-        TextTable.Write(output, ["label", "count", "share"], model.Labels.Select(l => new[]
+        output.Table(["label", "count", "share"], model.Labels.Select(l => new[]
         {
             l.Label.ToString(CultureInfo.InvariantCulture),
             l.Count.ToString(CultureInfo.InvariantCulture),

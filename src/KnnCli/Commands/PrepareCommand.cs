@@ -37,7 +37,7 @@ public static class PrepareCommand
         OutDirectory = parse.GetValue(Out),
     };
 
-    public static void Print(TextWriter output, PrepareResult result)
+    public static void Print(KnnConsole output, PrepareResult result)
     {
         output.WriteLine($"Label column: {result.LabelColumn}; features: {string.Join(", ", result.FeatureColumns)}");
         if (result.Classes is { } classes) output.WriteLine($"Classes: {string.Join(", ", classes.Select((c, i) => $"{c}={i}"))}");

@@ -15,6 +15,9 @@ public static class RunCommand
     public static readonly Option<string?> DeployInstanceType = DeployCommand.InstanceTypeOption("--deploy-instance-type");
     public static readonly Option<int?> DeployInstanceCount = DeployCommand.InstanceCountOption("--deploy-instance-count");
 
+    // deploy's --output (an async endpoint's results) and predict's --output (a file) differ; here deploy's is --async-output.
+    public static readonly Option<string?> AsyncOutput = new("--async-output") { Description = DeployCommand.Output.Description };
+
     /// <summary>The verbs' options whose value an earlier step of run provides (channels, endpoint, rows to score), or that make no sense in one flow.</summary>
     public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, PredictCommand.EndpointName, PredictCommand.Input];
 
@@ -23,6 +26,7 @@ public static class RunCommand
     [
         (TrainCommand.InstanceType, TrainInstanceType), (TrainCommand.InstanceCount, TrainInstanceCount),
         (DeployCommand.InstanceType, DeployInstanceType), (DeployCommand.InstanceCount, DeployInstanceCount),
+        (DeployCommand.Output, AsyncOutput),
     ];
 
     /// <summary>Every option of the verbs run runs, shared with them (the same definitions), bar <see cref="FromEarlierSteps"/>.</summary>
@@ -57,12 +61,12 @@ public static class RunCommand
     {
         Prepare = PrepareCommand.Read(parse),
         Train = TrainCommand.Read(parse) with { InstanceType = parse.GetValue(TrainInstanceType), InstanceCount = parse.GetValue(TrainInstanceCount) },
-        Deploy = DeployCommand.Read(parse) with { InstanceType = parse.GetValue(DeployInstanceType), InstanceCount = parse.GetValue(DeployInstanceCount) },
+        Deploy = DeployCommand.Read(parse) with { InstanceType = parse.GetValue(DeployInstanceType), InstanceCount = parse.GetValue(DeployInstanceCount), Output = parse.GetValue(AsyncOutput) },
         Predict = PredictCommand.Read(parse),
         KeepEndpoint = parse.GetValue(KeepEndpoint),
     };
 
-    private static void Print(TextWriter output, RunResult result)
+    private static void Print(KnnConsole output, RunResult result)
     {
         PrepareCommand.Print(output, result.Prepare);
         if (result.Train is null || result.Deploy is null || result.Predict is null) return; // a dry run stops after prepare

@@ -18,7 +18,15 @@ public static class StatusCommand
         return command;
     }
 
-    private static void Print(TextWriter output, StatusResult result)
+    /// <summary>Green when serving or done, red when failed, yellow while changing.</summary>
+    private static string? StatusStyle(string status) => status switch
+    {
+        "InService" or "Completed" or "Created" => "green",
+        "Failed" or "OutOfService" or "Stopped" => "red",
+        _ => "yellow",
+    };
+
+    private static void Print(KnnConsole output, StatusResult result)
     {
         var state = result.State;
         output.WriteLine($"Target: {result.Target}");
@@ -40,7 +48,7 @@ public static class StatusCommand
             return;
         }
         output.WriteLine("Live resources:");
-        TextTable.Write(output, ["kind", "name", "status", "created"],
-            result.Live.Select(r => new[] { r.Kind, r.Name, r.Status, r.Created?.ToString("u") ?? "" }).ToList());
+        var rows = result.Live.Select(r => new[] { r.Kind, r.Name, r.Status, r.Created?.ToString("u") ?? "" }).ToList();
+        output.Table(["kind", "name", "status", "created"], rows, (r, c) => c == 2 ? StatusStyle(rows[r][c]) : null);
     }
 }

@@ -86,7 +86,7 @@ public static class TrainCommand
         };
     }
 
-    public static void Print(TextWriter output, TrainResult result)
+    public static void Print(KnnConsole output, TrainResult result)
     {
         output.WriteLine($"Training job {result.JobName}: {result.Status}");
         foreach (var (name, value) in result.Metrics) output.WriteLine($"{name} = {value.ToString("R", CultureInfo.InvariantCulture)}");

@@ -37,7 +37,7 @@ public static class TransformCommand
         return command;
     }
 
-    public static void Print(TextWriter output, TransformResult result)
+    public static void Print(KnnConsole output, TransformResult result)
     {
         output.WriteLine($"Wrote {result.Rows:N0} predictions to {result.Output} ({result.Format}) in {result.Seconds:F2} s ({result.RowsPerSecond:N0} rows/s)");
         if (result.Accuracy is { } accuracy) output.WriteLine($"Accuracy: {accuracy:F4}");

@@ -67,7 +67,7 @@ public static class TuneCommand
 
     private static string[] SplitList(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static void Print(TextWriter output, TuneResult result)
+    public static void Print(KnnConsole output, TuneResult result)
     {
         var regressor = result.PredictorType == "regressor";
         string[] header = regressor ? ["k", "index_type", "index_metric", "MSE mean", "MSE std"] : ["k", "index_type", "index_metric", "accuracy mean", "accuracy std", "macro F1 mean", "macro F1 std"];
@@ -75,7 +75,7 @@ public static class TuneCommand
             ? new[] { Integer(c.K), c.IndexType, c.IndexMetric, Score(c.MseMean), Score(c.MseStd) }
             : [Integer(c.K), c.IndexType, c.IndexMetric, Score(c.AccuracyMean), Score(c.AccuracyStd), Score(c.MacroF1Mean), Score(c.MacroF1Std)]).ToArray();
         output.WriteLine($"{result.Folds}-fold {(result.Stratify ? "stratified " : "")}cross-validation on {result.Rows} rows of {result.Input} (seed {result.Seed})");
-        TextTable.Write(output, header, rows);
+        output.Table(header, rows);
         var best = result.Best;
         output.WriteLine(regressor
             ? $"Best: k={best.K}, {best.IndexType}, {best.IndexMetric}: MSE {Score(best.MseMean)} ± {Score(best.MseStd)}"

@@ -34,7 +34,7 @@ public static class UploadCommand
 
     public static UploadFormat ReadFormat(ParseResult parse) => parse.GetValue(Format) == "recordio" ? UploadFormat.RecordIo : UploadFormat.Csv;
 
-    public static void Print(TextWriter output, UploadResult result)
+    public static void Print(KnnConsole output, UploadResult result)
     {
         output.WriteLine(result.TrainShards > 1 ? $"Train: {result.TrainUri} ({result.TrainShards} shards)" : $"Train: {result.TrainUri}");
         if (result.TestUri is not null) output.WriteLine($"Test:  {result.TestUri}");

@@ -1,12 +1,14 @@
 using KnnCli.Core.Targets;
+using Spectre.Console;
 
 namespace KnnCli.Output;
 
 /// <summary>
 /// Human diagnostics for every verb: status, log lines and progress go to stderr so stdout carries only results
-/// (tables, or the one JSON document with --json). --quiet keeps warnings only; --verbose adds detail.
+/// (tables, or the one JSON document with --json). --quiet keeps warnings only; --verbose adds detail. Warnings are
+/// yellow and progress is drawn only on a terminal (see <see cref="KnnConsole"/>).
 /// </summary>
-public sealed class ConsoleLog(TextWriter error, bool quiet, bool verbose, bool interactive) : IWorkflowLog
+public sealed class ConsoleLog(KnnConsole error, bool quiet, bool verbose) : IWorkflowLog
 {
     private readonly Lock _gate = new();
 
@@ -20,7 +22,10 @@ public sealed class ConsoleLog(TextWriter error, bool quiet, bool verbose, bool 
         if (verbose && !quiet) Write(message);
     }
 
-    public void Warn(string message) => Write($"warning: {message}");
+    public void Warn(string message)
+    {
+        lock (_gate) error.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+    }
 
     public void Log(string line)
     {
@@ -28,7 +33,7 @@ public sealed class ConsoleLog(TextWriter error, bool quiet, bool verbose, bool 
     }
 
     public IProgressReporter Progress(string label, long total) =>
-        quiet || !interactive || total <= 0 ? NoProgress.Instance : new ProgressBar(this, label, total);
+        quiet || !error.Animated || total <= 0 ? NoProgress.Instance : new ProgressBar(this, label, total);
 
     private void Write(string line)
     {
@@ -37,7 +42,7 @@ public sealed class ConsoleLog(TextWriter error, bool quiet, bool verbose, bool 
 
     private void WriteInPlace(string text)
     {
-        lock (_gate) error.Write(text);
+        lock (_gate) error.Ansi.Profile.Out.Writer.Write(text);
     }
 
     private sealed class NoProgress : IProgressReporter

@@ -10,7 +10,7 @@ public static class PredictReport
     /// <summary>Rows beyond this are summarised (the whole set goes to --output or --json).</summary>
     public const int MaxTableRows = 200;
 
-    public static void Write(TextWriter output, PredictResult result)
+    public static void Write(KnnConsole output, PredictResult result)
     {
         var featureNames = result.FeatureColumns is { } names && result.Rows.Count > 0 && names.Count == result.Rows[0].Features.Length
             ? names
@@ -35,7 +35,8 @@ public static class PredictReport
                 cells.Add(string.Join(" ", neighbours.Zip(row.NeighborDistances ?? [], (l, d) => $"{Name(result, l)}@{d.ToString("G6", CultureInfo.InvariantCulture)}")));
             table.Add([.. cells]);
         }
-        TextTable.Write(output, header, table);
+        var resultColumn = header.IndexOf("Result");
+        output.Table(header, table, (r, c) => c == resultColumn ? table[r][c] == "True" ? "green" : "red" : null);
         if (result.Rows.Count > MaxTableRows)
             output.WriteLine($"… {result.Rows.Count - MaxTableRows:N0} more rows (use --output FILE or --json for all).");
 
@@ -47,7 +48,7 @@ public static class PredictReport
         }
     }
 
-    private static void WriteClassification(TextWriter output, PredictResult result, ClassificationReport report)
+    private static void WriteClassification(KnnConsole output, PredictResult result, ClassificationReport report)
     {
         output.WriteLine();
         output.WriteLine("Confusion matrix (rows: actual, columns: predicted)");
@@ -55,12 +56,13 @@ public static class PredictReport
         var rows = new List<string[]>();
         for (var a = 0; a < names.Length; a++)
             rows.Add([names[a], .. Enumerable.Range(0, names.Length).Select(p => report.ConfusionMatrix[a, p].ToString(CultureInfo.InvariantCulture))]);
-        TextTable.Write(output, ["", .. names], rows);
+        // The diagonal (right) in green, a misclassified cell in red; the first column holds the actual class.
+        output.Table(["", .. names], rows, (r, c) => c == 0 ? "bold" : c - 1 == r ? "green" : rows[r][c] != "0" ? "red" : "grey");
 
         output.WriteLine();
         var scores = report.PerClass.Select(s => new[] { Name(result, s.Label), Score(s.Precision), Score(s.Recall), Score(s.F1), s.Support.ToString(CultureInfo.InvariantCulture) }).ToList();
         scores.Add(["macro avg", Score(report.MacroPrecision), Score(report.MacroRecall), Score(report.MacroF1), result.Rows.Count.ToString(CultureInfo.InvariantCulture)]);
-        TextTable.Write(output, ["class", "precision", "recall", "f1-score", "support"], scores);
+        output.Table(["class", "precision", "recall", "f1-score", "support"], scores);
 
         output.WriteLine();
         output.WriteLine($"Accuracy: {report.Accuracy.ToString("R", CultureInfo.InvariantCulture)} ({result.Rows.Count(r => r.Label == r.Prediction)} of {result.Rows.Count} right)");

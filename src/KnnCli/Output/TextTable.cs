@@ -14,5 +14,5 @@ public static class TextTable
     private static string Line(IReadOnlyList<string> cells, int[] widths) =>
         string.Join("  ", cells.Select((cell, c) => IsNumber(cell) ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))).TrimEnd();
 
-    private static bool IsNumber(string cell) => double.TryParse(cell, System.Globalization.CultureInfo.InvariantCulture, out _);
+    public static bool IsNumber(string cell) => double.TryParse(cell, System.Globalization.CultureInfo.InvariantCulture, out _);
 }

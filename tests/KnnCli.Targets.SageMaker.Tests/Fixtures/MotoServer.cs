@@ -102,6 +102,23 @@ public sealed class MotoServer : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Queues InvokeEndpointAsync outcomes: for each new input location moto writes the next one as an object in a new
+    /// bucket (response.json, or failure.json when it is a failure) and answers with its location.
+    /// </summary>
+    public async Task SeedAsyncEndpointResultsAsync(params (string Data, bool IsFailure)[] results)
+    {
+        var payload = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["account_id"] = AccountId,
+            ["region"] = Region,
+            ["results"] = results.Select(r => new Dictionary<string, object> { ["data"] = r.Data, ["is_failure"] = r.IsFailure }).ToArray(),
+        });
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(Url, "moto-api/static/sagemaker/async-endpoint-results"), new StringContent(payload, Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+    }
+
     public Task DisposeAsync()
     {
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
