@@ -87,7 +87,7 @@ public sealed class TransformWorkflowTests : IDisposable
         var rows = Write("rows.csv", ["1,2,3"]);
         var output = Path.Combine(_directory, "out.csv");
         var wrongWidth = await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TransformOptions { Model = model, Input = rows, Output = output }, CancellationToken.None));
-        Assert.Contains("3 columns, but the model takes 1 features", wrongWidth.Message);
+        Assert.EndsWith("rows.csv:1: the row has 3 columns; the model takes 1 features (or 2 with a label first)", wrongWidth.Message);
         await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TransformOptions { Model = model, Input = rows, Output = Path.Combine(_directory, "out.txt") }, CancellationToken.None));
         var notAModel = Write("model.txt", ["not a model"]);
         await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TransformOptions { Model = notAModel, Input = Write("ok.csv", ["1"]), Output = output }, CancellationToken.None));

@@ -37,7 +37,7 @@ public static class DatasetPreprocessor
             TrimOptions = TrimOptions.Trim,
         };
         using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header || header.All(h => h.Length == 0))
             throw DataErrors.InFile(displayName, "the file is empty (no header row)");
 
         var firstColumn = header[0].Length == 0 ? 1 : 0; // R's write.csv row names: an unnamed first column
@@ -56,11 +56,22 @@ public static class DatasetPreprocessor
 
         var rawLabels = new List<string>();
         var rawFeatures = new List<string[]>();
+        var previousLine = csv.Parser.RawRow;
         while (csv.Read())
         {
             var line = csv.Parser.RawRow;
+            var firstLine = previousLine + 1;
+            previousLine = line;
             var record = csv.Parser.Record ?? [];
             if (record.Length == 1 && record[0].Length == 0) continue; // a blank line
+            var spanned = csv.Parser.RawRecord.AsSpan().TrimEnd("\r\n").Count('\n');
+            if (spanned > 0)
+            {
+                // Numbers and class names never hold line breaks: a quote opened and never closed swallowed them.
+                var field = Array.FindIndex(record, f => f.Contains('\n'));
+                throw DataErrors.At(displayName, firstLine, field >= firstColumn ? header[field] : null,
+                    $"a quote opens a field that runs on over {spanned} more line(s); remove the stray \" or close the quote");
+            }
             if (record.Length != header.Length)
                 throw DataErrors.At(displayName, line, null, $"the row has {record.Length} fields, the header has {header.Length}");
             var values = record[firstColumn..];

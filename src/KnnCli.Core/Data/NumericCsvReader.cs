@@ -21,6 +21,7 @@ public sealed class NumericCsvReader : INumericBatchReader
     private readonly Stream _stream;
     private readonly string _displayName;
     private readonly int _labelColumns;
+    private readonly IReadOnlySet<float>? _classes;
     private byte[] _buffer = new byte[1 << 20];
     private int _start;
     private int _end;
@@ -32,12 +33,17 @@ public sealed class NumericCsvReader : INumericBatchReader
 
     /// <param name="displayName">How errors name the source (a path or s3:// URI).</param>
     /// <param name="labelColumns">1 when the first column is the label; 0 for feature-only rows (inference input).</param>
-    public NumericCsvReader(Stream stream, string displayName, int labelColumns = 1)
+    /// <param name="classes">A classifier's classes: a label outside them is refused at its line (null: any label).</param>
+    public NumericCsvReader(Stream stream, string displayName, int labelColumns = 1, IReadOnlySet<float>? classes = null)
     {
         _stream = stream;
         _displayName = displayName;
         _labelColumns = labelColumns;
+        _classes = classes;
     }
+
+    /// <summary>The line of the first row (after any blank lines), known once it is read.</summary>
+    public long? FirstRowLine { get; private set; }
 
     /// <summary>Features per row, known after the first row (null before).</summary>
     public int? FeatureCount { get; private set; }
@@ -112,6 +118,9 @@ public sealed class NumericCsvReader : INumericBatchReader
             var value = ParseField(field, column);
             if (column <= _labelColumns)
             {
+                if (_classes is not null && !_classes.Contains(value))
+                    throw DataErrors.At(_displayName, _line, ColumnName(column),
+                        $"{DataErrors.Quoted(Encoding.UTF8.GetString(field))} is not one of the model's classes ({string.Join(", ", _classes.Order().Take(10).Select(c => c.ToString(CultureInfo.InvariantCulture)))}{(_classes.Count > 10 ? ", …" : "")})");
                 _labels[row * _labelColumns + column - 1] = value;
             }
             else
@@ -129,6 +138,7 @@ public sealed class NumericCsvReader : INumericBatchReader
         if (FeatureCount is null)
         {
             FeatureCount = features;
+            FirstRowLine = _line;
         }
         else if (features != FeatureCount)
         {

@@ -64,7 +64,11 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var endpoint = options.EndpointName ?? state.EndpointName
             ?? throw new InputException("No endpoint: run `knn deploy` first or pass --endpoint-name.");
         var featureCount = state.FeatureColumns?.Count;
-        var (features, labels) = await LoadRowsAsync(options, state.TestFile, featureCount, cancellationToken);
+        var labelMap = await LoadLabelMapAsync(state.LabelMapFile, cancellationToken);
+        // A classifier's labels are its label map's indexes; another label could never be predicted right.
+        IReadOnlySet<float>? classes = labelMap is not null && (state.PredictorType ?? "classifier") == "classifier"
+            ? Enumerable.Range(0, labelMap.Classes.Count).Select(i => (float)i).ToHashSet() : null;
+        var (features, labels) = await LoadRowsAsync(options, state.TestFile, featureCount, classes, cancellationToken);
         var accept = options.Neighbors ? $"{InferencePayloads.MediaType(options.Accept)}; verbose=true" : options.Accept;
 
         await using var target = context.CreateTarget();
@@ -105,7 +109,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
             if (predictorType == "regressor") mse = RegressionScore.MeanSquaredError(labels, predicted);
             else report = ClassificationReport.Compute(labels, predicted);
         }
-        return new PredictResult(endpoint, rows, predictorType, report, mse, await LoadLabelMapAsync(state.LabelMapFile, cancellationToken), state.FeatureColumns);
+        return new PredictResult(endpoint, rows, predictorType, report, mse, labelMap, state.FeatureColumns);
     }
 
     /// <summary>An asynchronous endpoint's requests go through the store: under this bucket and prefix, which must exist.</summary>
@@ -146,7 +150,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
         }
     }
 
-    private async Task<(List<float[]> Features, double[]? Labels)> LoadRowsAsync(PredictOptions options, string? stateTestFile, int? featureCount, CancellationToken cancellationToken)
+    private async Task<(List<float[]> Features, double[]? Labels)> LoadRowsAsync(PredictOptions options, string? stateTestFile, int? featureCount, IReadOnlySet<float>? classes, CancellationToken cancellationToken)
     {
         if (options.Rows.Count > 0)
         {
@@ -159,24 +163,15 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var path = options.Input ?? stateTestFile
             ?? throw new InputException("Nothing to predict: pass --input FILE or --rows \"…\", or run `knn prepare` first.");
         if (!File.Exists(path)) throw new InputException($"{path}: no such file.");
-        await using var stream = File.OpenRead(path);
-        using var reader = new NumericCsvReader(stream, path, labelColumns: 0);
+        // A first column of labels: the one rule of LabelColumn when the model's features are known, else the prepared test file.
+        var labelColumns = featureCount is { } features ? await LabelColumn.DetectAsync(path, features, cancellationToken) : path == stateTestFile ? 1 : 0;
+        using var reader = new NumericCsvReader(File.OpenRead(path), path, labelColumns, labelColumns == 1 ? classes : null);
         var batch = await reader.ReadBatchAsync(int.MaxValue, cancellationToken);
         if (batch.RowCount == 0) throw DataErrors.InFile(path, "the file holds no rows");
-        // A first column of labels: one column more than the model's features (or the prepared test file).
-        var labelled = featureCount is { } features ? batch.FeatureCount == features + 1 : path == stateTestFile;
-        if (featureCount is { } expected && !labelled && batch.FeatureCount != expected)
-            throw DataErrors.InFile(path, $"rows have {batch.FeatureCount} columns; the model takes {expected} features (or {expected + 1} with a label first)");
         var width = batch.FeatureCount;
         var all = new List<float[]>(batch.RowCount);
-        double[]? labels = labelled ? new double[batch.RowCount] : null;
-        for (var r = 0; r < batch.RowCount; r++)
-        {
-            var row = batch.Features.AsSpan(r * width, width);
-            if (labels is not null) labels[r] = row[0];
-            all.Add(row[(labelled ? 1 : 0)..].ToArray());
-        }
-        return (all, labels);
+        for (var r = 0; r < batch.RowCount; r++) all.Add(batch.Features.AsSpan(r * width, width).ToArray());
+        return (all, labelColumns == 1 ? batch.Labels.Select(l => (double)l).ToArray() : null);
     }
 
     private static float[] ParseRow(string text, string source, int row) =>

@@ -110,7 +110,7 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
         if (!File.Exists(input)) throw new InputException($"{input}: no such file.");
         var info = new FileInfo(input);
         if (info.Length > MaxInputBytes) throw DataErrors.InFile(displayName, $"the file is {info.Length:N0} bytes; prepare accepts at most {MaxInputBytes:N0}");
-        return new StreamReader(input, Encoding.UTF8);
+        return new StreamReader(new Utf8CheckedStream(File.OpenRead(input), displayName), Encoding.UTF8);
     }
 
     private async Task<TextReader> DownloadAsync(Uri url, CancellationToken cancellationToken)
@@ -133,7 +133,7 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
                 buffer.Write(chunk, 0, read);
             }
             buffer.Position = 0;
-            return new StreamReader(buffer, Encoding.UTF8);
+            return new StreamReader(new Utf8CheckedStream(buffer, url.ToString()), Encoding.UTF8);
         }
         catch (HttpRequestException e)
         {

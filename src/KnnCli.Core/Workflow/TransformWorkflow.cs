@@ -55,7 +55,9 @@ public sealed class TransformWorkflow(WorkflowContext context)
             ?? throw new InputException("No model to run: train one first (`knn train`) or pass --model model.tar.gz.");
 
         var model = await ModelSource.LoadAsync(context, modelSource, cancellationToken);
-        var labelColumns = await LabelColumnsAsync(options.Input, model.FeatureDimension, cancellationToken);
+        var labelColumns = await LabelColumn.DetectAsync(options.Input, model.FeatureDimension, cancellationToken);
+        // A classifier's labels must be its classes, or the accuracy would count rows that can never be right.
+        IReadOnlySet<float>? classes = model.Metadata.Predictor == PredictorType.Classifier ? model.Labels.ToHashSet() : null;
         var format = jsonLines ? "application/jsonlines" : "text/csv";
         context.Log.Info($"Transforming {options.Input} with {modelSource} ({model.Metadata.IndexType}, k={model.EffectiveK}) into {options.Output} ({format})");
         if (context.Settings.DryRun)
@@ -68,7 +70,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
             await using var input = File.OpenRead(options.Input);
             // The bar follows the bytes read (the row count is not known ahead); the rows done are shown beside it.
             using var progress = context.Log.Progress("transform", input.Length, ProgressUnit.Bytes);
-            using var reader = new NumericCsvReader(input, options.Input, labelColumns);
+            using var reader = new NumericCsvReader(input, options.Input, labelColumns, classes);
             await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             var k = model.EffectiveK;
             var line = new StringBuilder();
@@ -107,24 +109,6 @@ public sealed class TransformWorkflow(WorkflowContext context)
             seconds > 0 ? tally.Rows / seconds : 0, model.Metadata.PredictorType,
             scored && classifier ? (double)tally.Correct / tally.Rows : null,
             scored && !classifier ? tally.SquaredError / tally.Rows : null);
-    }
-
-    /// <summary>0 when the first row has the model's feature count, 1 when it has one more (a label first).</summary>
-    private static async Task<int> LabelColumnsAsync(string input, int features, CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(input);
-        string? line;
-        var lineNumber = 0;
-        do
-        {
-            line = await reader.ReadLineAsync(cancellationToken);
-            lineNumber++;
-        } while (line is not null && string.IsNullOrWhiteSpace(line));
-        if (line is null) throw new InputException($"{input}: the file holds no rows.");
-        var columns = line.Count(c => c == ',') + 1;
-        if (columns == features) return 0;
-        if (columns == features + 1) return 1;
-        throw new InputException($"{input}, line {lineNumber}: {columns} columns, but the model takes {features} features (or a label followed by {features} features).");
     }
 
     private static string Number(float value) => PythonNumberFormat.Format(value);

@@ -108,13 +108,6 @@ internal static class MediaTypes
         charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
         || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase) || charset.Equals("ascii", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A client's text for a one-line error: control characters replaced, length bounded.</summary>
-    internal static string Printable(ReadOnlySpan<char> text)
-    {
-        const int MaxLength = 64;
-        var clipped = text.Length > MaxLength ? text[..MaxLength] : text;
-        Span<char> buffer = stackalloc char[clipped.Length];
-        for (var i = 0; i < clipped.Length; i++) buffer[i] = char.IsControl(clipped[i]) ? '?' : clipped[i];
-        return text.Length > MaxLength ? string.Concat(buffer, "…") : new string(buffer);
-    }
+    /// <summary>A client's text for a one-line error: the one excerpt rule of knn's errors (control characters escaped, length bounded).</summary>
+    internal static string Printable(ReadOnlySpan<char> text) => Core.Errors.ErrorText.Excerpt(text.ToString());
 }

@@ -236,7 +236,7 @@ internal static class RequestParser
         if (reader.Read()) throw InvalidRequestException.BadRequest("Malformed JSON: text follows the end of the value.");
     }
 
-    private static string Printable(ReadOnlySpan<byte> utf8) => MediaTypes.Printable(Encoding.UTF8.GetString(utf8.Length > 64 ? utf8[..64] : utf8));
+    private static string Printable(ReadOnlySpan<byte> utf8) => MediaTypes.Printable(Encoding.UTF8.GetString(utf8)); // bounded by the 6 MB body
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }
