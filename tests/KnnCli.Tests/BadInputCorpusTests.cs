@@ -32,7 +32,10 @@ public sealed class CorpusFolder : IAsyncLifetime
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Directory };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "knn.dll"), "serve", "--model", "model.tar.gz", "--port", "0" }) start.ArgumentList.Add(arg);
         _serve = Process.Start(start)!;
-        var line = await _serve.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException(await _serve.StandardError.ReadToEndAsync());
+        // serve names the model it loaded first, then the address it listens on.
+        string? line;
+        do line = await _serve.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException(await _serve.StandardError.ReadToEndAsync());
+        while (!line.StartsWith("Listening on ", StringComparison.Ordinal));
         ServeUrl = line["Listening on ".Length..].Trim();
     }
 
