@@ -1,6 +1,8 @@
 using System.CommandLine;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
+using KnnCli.Output.Plots;
+using System.Globalization;
 
 namespace KnnCli.Commands;
 
@@ -12,9 +14,10 @@ public static class PrepareCommand
     public static readonly Option<double> TestFraction = new("--test-fraction") { Description = "Share of rows held out for testing", DefaultValueFactory = _ => 0.25 };
     public static readonly Option<long> Seed = new("--seed") { Description = "Shuffle seed (NumPy RandomState, as train_test_split)", DefaultValueFactory = _ => 0 };
     public static readonly Option<string?> Out = new("--out") { Description = "Output folder (default: .knn/data)" };
+    public static readonly Option<string?> Plot = new("--plot") { Description = "Also draw the scatter matrix of the features, coloured by class, as this PNG file" };
 
     /// <summary>This verb's own options (knn run takes them too).</summary>
-    public static IReadOnlyList<Option> Options => [Input, Label, TestFraction, Seed, Out];
+    public static IReadOnlyList<Option> Options => [Input, Label, TestFraction, Seed, Out, Plot];
 
     public static Command Create(KnnServices services)
     {
@@ -22,7 +25,13 @@ public static class PrepareCommand
         foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
+            var plot = PlotFile.Check(parse.GetValue(Plot));
             var result = await new PrepareWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            if (plot is not null && !verb.Workflow.Settings.DryRun)
+            {
+                await WriteScatterMatrixAsync(plot, result, ct);
+                verb.Workflow.Log.Info($"Scatter matrix: {plot}");
+            }
             verb.Results.Write(result, CliJsonContext.Default.PrepareResult, output => Print(output, result));
         });
         return command;
@@ -36,6 +45,17 @@ public static class PrepareCommand
         Seed = parse.GetValue(Seed),
         OutDirectory = parse.GetValue(Out),
     };
+
+    /// <summary>Draws every prepared row (train and test), as the notebook's scatter_matrix of the whole data set.</summary>
+    static async Task WriteScatterMatrixAsync(string path, PrepareResult result, CancellationToken ct)
+    {
+        var lines = (await File.ReadAllLinesAsync(result.TrainFile, ct)).Concat(await File.ReadAllLinesAsync(result.TestFile, ct)).Where(l => l.Length > 0);
+        var values = lines.Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        // A regressor has no classes: every point gets the first colour.
+        var classNames = result.Classes ?? [result.LabelColumn];
+        var classes = values.Select(v => result.Classes is null ? 0 : (int)v[0]).ToList();
+        await PlotFile.WriteScatterMatrixAsync(path, result.FeatureColumns, values.Select(v => v[1..]).ToList(), classes, classNames, ct);
+    }
 
     public static void Print(KnnConsole output, PrepareResult result)
     {
