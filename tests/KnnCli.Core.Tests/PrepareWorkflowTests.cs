@@ -37,7 +37,7 @@ public sealed class PrepareWorkflowTests : IDisposable
         var map = JsonDocument.Parse(File.ReadAllText(result.LabelMapFile!));
         Assert.Equal("Species", map.RootElement.GetProperty("label_column").GetString());
         var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, ".knn", "state.json")));
-        Assert.Equal(result.TrainFile, state.RootElement.GetProperty("train_file").GetString());
+        Assert.Equal(result.TrainFile, state.RootElement.GetProperty("prepared").GetProperty("train_file").GetString());
     }
 
     [Fact]

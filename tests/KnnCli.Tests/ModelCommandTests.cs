@@ -46,7 +46,7 @@ public sealed class ModelCommandTests : IDisposable
     public async Task PullingAnArtifactKnnCannotServe_SaysWhatItHolds()
     {
         await TrainAsync("--k", "3");
-        var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, ".knn", "state.json"))).RootElement;
+        var state = StateJson.Target(_directory);
         var uri = new Uri(state.GetProperty("model_artifact_uri").GetString()!);
         var stored = Path.Combine(_directory, ".knn", "store", "objects", uri.Host + uri.AbsolutePath);
         await File.WriteAllBytesAsync(stored, ArtifactWithIndex(Encoding.ASCII.GetBytes("IHNf").Concat(new byte[64]).ToArray()));

@@ -32,7 +32,7 @@ public sealed class MultiInstanceTrainingTests : IDisposable
     /// <summary>The labels of the points the last trained model holds.</summary>
     private async Task<float[]> ModelLabelsAsync()
     {
-        var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, ".knn", "state.json"))).RootElement;
+        var state = StateJson.Target(_directory);
         var artifact = StoreUri.Parse(state.GetProperty("model_artifact_uri").GetString()!);
         await using var stream = await Store.OpenReadAsync(artifact, CancellationToken.None);
         return (await ModelArtifact.ReadAsync(stream, CancellationToken.None)).Labels;

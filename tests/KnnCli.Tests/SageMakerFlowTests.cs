@@ -52,7 +52,7 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
         var status = await KnnAsync("status");
         Assert.Matches($@"endpoint\s+{job}\s+InService", status.Output);
 
-        var cleanup = await KnnAsync("cleanup", "--delete-data");
+        var cleanup = await KnnAsync("cleanup", "--delete-data", "--yes");
         Assert.Contains($"endpoint {job}: deleted", cleanup.Output);
         Assert.Contains("2 objects deleted", cleanup.Output);
 
@@ -77,18 +77,18 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
 
         await KnnAsync("prepare");
         await KnnAsync("upload");
-        await KnnAsync("train", "--job-name", job);
+        await KnnAsync("train", "--job-name", job, "--yes");
         var rows = Path.Combine(_directory, "rows.csv");
         await File.WriteAllTextAsync(rows, "0,5.1,3.5,1.4,0.2\n1,6.4,3.2,4.5,1.5\n2,6.3,3.3,6.0,2.5\n");
         const string answer = """{"predictions":[{"predicted_label":0.0},{"predicted_label":1.0},{"predicted_label":1.0}]}""";
 
-        var deploy = await KnnAsync("deploy", "--endpoint-name", job + "-rt");
+        var deploy = await KnnAsync("deploy", "--endpoint-name", job + "-rt", "--yes");
         Assert.Contains("InService", deploy.Output);
         await moto.SeedEndpointResultsAsync((answer, "application/json"));
         var realTime = await KnnAsync("predict", "--endpoint-name", job + "-rt", "--input", rows);
 
         var output = $"s3://{bucket}/knn/async-results/{job}";
-        var asyncDeploy = JsonDocument.Parse((await KnnAsync("deploy", "--async", "--endpoint-name", job, "--output", output, "--max-concurrent-invocations", "2", "--json")).Output).RootElement;
+        var asyncDeploy = JsonDocument.Parse((await KnnAsync("deploy", "--async", "--endpoint-name", job, "--output", output, "--max-concurrent-invocations", "2", "--json", "--yes")).Output).RootElement;
         Assert.Equal(output, asyncDeploy.GetProperty("async_output").GetString());
         Assert.Equal($"s3://{bucket}/knn/async-endpoint-failures/{job}", asyncDeploy.GetProperty("async_failure_output").GetString());
         await moto.SeedAsyncEndpointResultsAsync((answer, false));

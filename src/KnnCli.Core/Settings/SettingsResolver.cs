@@ -64,14 +64,20 @@ public static class SettingsResolver
 {
     public const string SettingsFileName = "knn.settings.json";
 
+    /// <summary>
+    /// The target: option &gt; KNN_TARGET &gt; settings file &gt; local. Never taken from the state, so a command
+    /// run once with --target sagemaker does not make every later plain command need AWS.
+    /// </summary>
+    public static string ResolveTarget(CommonOptions options, Func<string, string?> environment, string workingDirectory) =>
+        ResolveTarget(options, environment, LoadSettingsFile(Path.Combine(workingDirectory, SettingsFileName)));
+
+    /// <param name="state">The resolved target's own state (<see cref="ResolveTarget(CommonOptions, Func{string, string?}, string)"/>).</param>
     public static CommonSettings Resolve(CommonOptions options, Func<string, string?> environment, string workingDirectory, KnnState state)
     {
         var file = LoadSettingsFile(Path.Combine(workingDirectory, SettingsFileName));
         string? Env(params string[] names) => names.Select(environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
-        var target = (options.Target ?? Env("KNN_TARGET") ?? file.Target ?? state.Target ?? "local").ToLowerInvariant();
-        if (target is not ("local" or "sagemaker"))
-            throw new InputException($"Unknown target '{target}': expected local or sagemaker.");
+        var target = ResolveTarget(options, environment, file);
         return new CommonSettings
         {
             Target = target,
@@ -85,6 +91,13 @@ public static class SettingsResolver
             WorkingDirectory = workingDirectory,
             Production = ProductionRules.Resolve(options.Production, ProductionFromEnvironment(Env), file.Production),
         };
+    }
+
+    private static string ResolveTarget(CommonOptions options, Func<string, string?> environment, SettingsFile file)
+    {
+        var fromEnvironment = environment("KNN_TARGET");
+        var target = (options.Target ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? null : fromEnvironment) ?? file.Target ?? "local").ToLowerInvariant();
+        return target is "local" or "sagemaker" ? target : throw new InputException($"Unknown target '{target}': expected local or sagemaker.");
     }
 
     /// <summary>KNN_SUBNETS and KNN_SECURITY_GROUP_IDS (comma-separated), KNN_TAGS (KEY=VALUE,…), true/false flags.</summary>

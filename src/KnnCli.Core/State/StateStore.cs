@@ -4,27 +4,56 @@ using KnnCli.Core.IO;
 
 namespace KnnCli.Core.State;
 
-/// <summary>Loads and saves .knn/state.json atomically.</summary>
-public sealed class StateStore(string stateDirectory)
+/// <summary>
+/// Loads and saves one target's view of .knn/state.json atomically. The file keeps the prepared files apart from
+/// each target's section; saving a view rewrites only the prepared files and this target's section. A state file
+/// of the first layout (one flat section, named by its "target") is read as that target's section.
+/// </summary>
+public sealed class StateStore(string stateDirectory, string target)
 {
     public string Path { get; } = System.IO.Path.Combine(stateDirectory, "state.json");
 
+    public string Target { get; } = target;
+
     public async Task<KnnState> LoadAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(Path)) return new KnnState();
-        await using var stream = File.OpenRead(Path);
-        try
+        var file = await LoadFileAsync(cancellationToken);
+        var own = file.Targets?.GetValueOrDefault(Target) ?? new KnnState();
+        var prepared = file.Prepared ?? new KnnState();
+        return own with
         {
-            return await JsonSerializer.DeserializeAsync(stream, StateJsonContext.Default.KnnState, cancellationToken) ?? new KnnState();
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"{Path}: the state file is not valid JSON ({e.Message}); fix it or delete it.", e);
-        }
+            Target = Target,
+            TrainFile = prepared.TrainFile,
+            TestFile = prepared.TestFile,
+            LabelMapFile = prepared.LabelMapFile,
+            FeatureColumns = prepared.FeatureColumns,
+            Updated = file.Updated,
+        };
     }
 
-    public Task SaveAsync(KnnState state, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllBytesAsync(Path, JsonSerializer.SerializeToUtf8Bytes(state with { Updated = DateTimeOffset.UtcNow }, StateJsonContext.Default.KnnState), cancellationToken);
+    /// <summary>Whether anything at all is recorded in this folder, for any target.</summary>
+    public bool Exists => File.Exists(Path);
+
+    /// <summary>The targets that have a section, for status to say where else something is recorded.</summary>
+    public async Task<IReadOnlyList<string>> TargetsAsync(CancellationToken cancellationToken) =>
+        [.. (await LoadFileAsync(cancellationToken)).Targets?.Keys.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>()];
+
+    public async Task SaveAsync(KnnState state, CancellationToken cancellationToken)
+    {
+        var file = await LoadFileAsync(cancellationToken);
+        var targets = new Dictionary<string, KnnState>(file.Targets ?? [], StringComparer.Ordinal)
+        {
+            [Target] = state with { Target = null, TrainFile = null, TestFile = null, LabelMapFile = null, FeatureColumns = null, Updated = null },
+        };
+        var updated = new StateFile
+        {
+            Version = StateFile.CurrentVersion,
+            Prepared = new KnnState { TrainFile = state.TrainFile, TestFile = state.TestFile, LabelMapFile = state.LabelMapFile, FeatureColumns = state.FeatureColumns },
+            Targets = targets,
+            Updated = DateTimeOffset.UtcNow,
+        };
+        await AtomicFile.WriteAllBytesAsync(Path, JsonSerializer.SerializeToUtf8Bytes(updated, StateJsonContext.Default.StateFile), cancellationToken);
+    }
 
     /// <summary>Loads, applies <paramref name="change"/>, saves; returns the new state.</summary>
     public async Task<KnnState> UpdateAsync(Func<KnnState, KnnState> change, CancellationToken cancellationToken)
@@ -32,5 +61,39 @@ public sealed class StateStore(string stateDirectory)
         var updated = change(await LoadAsync(cancellationToken));
         await SaveAsync(updated, cancellationToken);
         return updated;
+    }
+
+    private async Task<StateFile> LoadFileAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path)) return new StateFile { Version = StateFile.CurrentVersion };
+        var bytes = await File.ReadAllBytesAsync(Path, cancellationToken);
+        try
+        {
+            var file = JsonSerializer.Deserialize(bytes, StateJsonContext.Default.StateFile) ?? throw new JsonException("the file holds null");
+            return file.Version >= StateFile.CurrentVersion ? file : Migrate(JsonSerializer.Deserialize(bytes, StateJsonContext.Default.KnnState)!);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(
+                $"{Path} is damaged ({(bytes.Length == 0 ? "empty" : "not valid JSON")}); move it aside (mv {Path} {Path}.bad) and run `knn cleanup --all` "
+                + "to find and delete what knn left running, or restore it from a backup.", e);
+        }
+    }
+
+    /// <summary>The first layout: one flat state whose "target" names its section; its endpoint becomes a recorded resource.</summary>
+    private static StateFile Migrate(KnnState flat)
+    {
+        var own = flat with { Target = null, TrainFile = null, TestFile = null, LabelMapFile = null, FeatureColumns = null, Updated = null };
+        if (flat.ModelName is { } model) own = own.WithResource(new KnnResource { Kind = ResourceKinds.Model, Name = model });
+        if (flat.EndpointConfigName is { } config) own = own.WithResource(new KnnResource { Kind = ResourceKinds.EndpointConfig, Name = config, ModelName = flat.ModelName });
+        if (flat.EndpointName is { } endpoint)
+            own = own.WithResource(new KnnResource { Kind = ResourceKinds.Endpoint, Name = endpoint, EndpointConfigName = flat.EndpointConfigName, ModelName = flat.ModelName, Url = flat.EndpointUrl, ServerPid = flat.ServerPid });
+        return new StateFile
+        {
+            Version = StateFile.CurrentVersion,
+            Prepared = new KnnState { TrainFile = flat.TrainFile, TestFile = flat.TestFile, LabelMapFile = flat.LabelMapFile, FeatureColumns = flat.FeatureColumns },
+            Targets = new(StringComparer.Ordinal) { [flat.Target ?? "local"] = own },
+            Updated = flat.Updated,
+        };
     }
 }

@@ -62,7 +62,10 @@ public enum DeleteOutcome { Deleted, NotFound }
 public sealed record DeletedResource(string Kind, string Name, DeleteOutcome Outcome);
 
 /// <summary>A knn-made resource that still exists (and may be costing money).</summary>
-public sealed record LiveResource(string Kind, string Name, string Status, DateTimeOffset? Created);
+public sealed record LiveResource(string Kind, string Name, string Status, DateTimeOffset? Created)
+{
+    public bool Is(State.KnnResource resource) => resource.Is(Kind, Name);
+}
 
 /// <summary>Models, endpoint configs and endpoints.</summary>
 public interface IHosting

@@ -70,4 +70,14 @@ public sealed class CostGuard(IConfirmation confirmation)
             throw new KnnException(ExitCodes.Cancelled, $"{verb} not confirmed: nothing was started.");
         _confirmed = true;
     }
+
+    /// <summary>Before deleting what cannot be recovered (uploaded data, model artifacts): ask, or --yes.</summary>
+    public async Task ConfirmDeleteAsync(WorkflowContext context, string verb, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        if (context.Settings.DryRun || context.Settings.AssumeYes || lines.Count == 0) return;
+        if (!confirmation.CanAsk)
+            throw new InputException($"{verb} deletes {string.Join("; ", lines)}: pass --yes to confirm (there is no terminal to ask on).");
+        if (!await confirmation.AskAsync(lines, $"{verb}: delete these for good?", cancellationToken))
+            throw new KnnException(ExitCodes.Cancelled, $"{verb} not confirmed: nothing was deleted.");
+    }
 }

@@ -48,8 +48,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         CheckNames(options, context);
         ValidateAsyncOptions(options);
         var state = await context.State.LoadAsync(cancellationToken);
-        var artifact = state.ModelArtifactUri
-            ?? throw new InputException("No trained model: run `knn train` first.");
+        var artifact = state.ModelArtifactUri ?? throw NoModel(state);
         var baseName = state.TrainingJobName ?? WorkflowContext.UniqueName("knn");
         if (options.MaxConcurrency is not null && options.ServerlessMemory is null)
             throw new InputException("--max-concurrency needs --serverless-memory (a serverless endpoint).");
@@ -84,17 +83,31 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
 
         if (Spend(options, "it bills until `knn cleanup` deletes it") is { } spend) await context.Costs.ConfirmAsync(context, "deploy", [spend], cancellationToken);
         context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");
+        // Recorded before the first create call: whatever Ctrl-C, a crash or a failure leaves behind, cleanup finds.
+        DateTimeOffset? created = context.Settings.DryRun ? null : DateTimeOffset.UtcNow;
+        var endpointResource = new State.KnnResource
+        {
+            Kind = State.ResourceKinds.Endpoint, Name = request.EndpointName, Created = created,
+            EndpointConfigName = request.EndpointConfigName, ModelName = request.ModelName,
+        };
+        if (!context.Settings.DryRun)
+        {
+            await context.State.UpdateAsync(s => s
+                .WithResource(new State.KnnResource { Kind = State.ResourceKinds.Model, Name = request.ModelName, Created = created })
+                .WithResource(new State.KnnResource { Kind = State.ResourceKinds.EndpointConfig, Name = request.EndpointConfigName, Created = created, ModelName = request.ModelName })
+                .WithResource(endpointResource), cancellationToken);
+        }
         var endpoint = await target.Hosting.DeployAsync(request, context.Log, cancellationToken);
         if (!context.Settings.DryRun)
         {
-            await context.State.UpdateAsync(s => s with
+            await context.State.UpdateAsync(s => s.WithResource(endpointResource with { Url = endpoint.Url, ServerPid = endpoint.ProcessId }) with
             {
                 ModelName = request.ModelName,
                 EndpointConfigName = request.EndpointConfigName,
                 EndpointName = request.EndpointName,
                 EndpointUrl = endpoint.Url,
                 ServerPid = endpoint.ProcessId,
-            }, cancellationToken);
+            }, CancellationToken.None);
         }
         if (endpoint.Status == "Failed")
             throw new RemoteFailureException($"Endpoint {request.EndpointName} failed: {endpoint.FailureReason ?? "no reason given"}");
@@ -104,6 +117,15 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             AsyncFailureOutput = request.Async?.FailurePath?.ToString(),
         };
     }
+
+    /// <summary>Why there is no model to deploy: the latest job has none (yet), or nothing was trained.</summary>
+    private static InputException NoModel(State.KnnState state) => state.TrainingJobStatus switch
+    {
+        "InProgress" or "Stopping" => new($"Training job {state.TrainingJobName} is {state.TrainingJobStatus}: check it with `knn status` and deploy once it has completed."),
+        "Failed" => new($"Training job {state.TrainingJobName} failed, so it has no model: fix the cause it reported and run `knn train` again."),
+        "Stopped" => new($"Training job {state.TrainingJobName} was stopped before it made a model: run `knn train` again."),
+        _ => new("No trained model: run `knn train` first."),
+    };
 
     /// <summary>SNS topic ARNs as the SageMaker model's SnsTopicArn pattern allows them.</summary>
     [GeneratedRegex(@"^arn:aws[a-z\-]*:sns:[a-z0-9\-]*:[0-9]{12}:[a-zA-Z0-9_.-]+$")]

@@ -49,6 +49,8 @@ public sealed class RunWorkflow(WorkflowContext context)
         }
         var uploaded = await new UploadWorkflow(context).RunAsync(new UploadOptions(null, null), cancellationToken);
         var trained = await new TrainWorkflow(context).RunAsync(options.Train, cancellationToken);
+        // Only this run's endpoint (named as deploy names it) is cleaned up; others recorded here keep running.
+        var endpointName = options.Deploy.EndpointName ?? trained.JobName;
         DeployResult deployed;
         PredictResult predicted;
         try
@@ -58,13 +60,13 @@ public sealed class RunWorkflow(WorkflowContext context)
         }
         catch
         {
-            if (!options.KeepEndpoint) await CleanupAsync(CancellationToken.None);
+            if (!options.KeepEndpoint) await CleanupAsync(endpointName, CancellationToken.None);
             throw;
         }
-        var cleaned = options.KeepEndpoint ? null : await CleanupAsync(cancellationToken);
+        var cleaned = options.KeepEndpoint ? null : await CleanupAsync(endpointName, cancellationToken);
         return new RunResult(prepared, uploaded, trained, deployed, predicted, cleaned);
     }
 
-    private Task<CleanupResult> CleanupAsync(CancellationToken cancellationToken) =>
-        new CleanupWorkflow(context).RunAsync(new CleanupOptions(null, DeleteData: false), cancellationToken);
+    private Task<CleanupResult> CleanupAsync(string endpointName, CancellationToken cancellationToken) =>
+        new CleanupWorkflow(context).RunAsync(new CleanupOptions(endpointName, DeleteData: false), cancellationToken);
 }

@@ -8,7 +8,14 @@ public sealed record StatusResult(
     [property: JsonPropertyName("target")] string Target,
     [property: JsonPropertyName("state")] KnnState State,
     [property: JsonPropertyName("endpoint")] EndpointDescription? Endpoint,
-    [property: JsonPropertyName("live")] IReadOnlyList<LiveResource> Live);
+    [property: JsonPropertyName("live")] IReadOnlyList<LiveResource> Live)
+{
+    /// <summary>Resources the state records that the target no longer has (deleted elsewhere); cleanup forgets them.</summary>
+    [JsonPropertyName("recorded_not_found")] public IReadOnlyList<KnnResource> RecordedNotFound { get; init; } = [];
+
+    /// <summary>Live resources knn tagged that this folder's state does not record: only `cleanup --all` deletes them.</summary>
+    [JsonPropertyName("not_recorded")] public IReadOnlyList<LiveResource> NotRecorded { get; init; } = [];
+}
 
 /// <summary>status: what the state knows, and what knn made that is still live (and may be costing money).</summary>
 public sealed class StatusWorkflow(WorkflowContext context)
@@ -19,6 +26,11 @@ public sealed class StatusWorkflow(WorkflowContext context)
         await using var target = context.CreateTarget();
         var endpoint = state.EndpointName is null ? null : await target.Hosting.DescribeEndpointAsync(state.EndpointName, cancellationToken);
         var live = await target.Hosting.ListLiveAsync(cancellationToken);
-        return new StatusResult(target.Name, state, endpoint, live);
+        var recorded = state.Resources ?? [];
+        return new StatusResult(target.Name, state, endpoint, live)
+        {
+            RecordedNotFound = [.. recorded.Where(r => !live.Any(l => r.Is(l.Kind, l.Name)))],
+            NotRecorded = [.. live.Where(l => l.Kind != ResourceKinds.TrainingJob && !recorded.Any(r => r.Is(l.Kind, l.Name)))],
+        };
     }
 }

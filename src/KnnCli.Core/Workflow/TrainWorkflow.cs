@@ -112,8 +112,10 @@ public sealed class TrainWorkflow(WorkflowContext context)
 
         await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => s with
         {
+            // The new job's model, or none until it completes: an older job's model never stands in for it.
             TrainingJobName = result.JobName,
-            ModelArtifactUri = result.ModelArtifact?.ToString() ?? s.ModelArtifactUri,
+            TrainingJobStatus = result.Status.ToString(),
+            ModelArtifactUri = result.Status == TrainingStatus.Completed ? result.ModelArtifact?.ToString() : null,
             PredictorType = known["predictor_type"],
         }, cancellationToken);
 

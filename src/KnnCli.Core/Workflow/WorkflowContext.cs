@@ -11,7 +11,7 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
 
     public IWorkflowLog Log { get; } = log;
 
-    public StateStore State { get; } = new(settings.StateDirectory);
+    public StateStore State { get; } = new(settings.StateDirectory, settings.Target);
 
     /// <summary>Asks before SageMaker instances start (no terminal by default: only --yes proceeds).</summary>
     public CostGuard Costs { get; init; } = new(NoTerminal.Instance);
@@ -46,7 +46,6 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
         if (Settings.DryRun) return;
         await State.UpdateAsync(s => more(s with
         {
-            Target = Settings.Target,
             Region = Settings.Region ?? s.Region,
             Bucket = bucket,
             Prefix = Settings.Prefix,

@@ -35,8 +35,10 @@ public static class CommandRunner
         using var log = new ConsoleLog(error, result.GetValue(CommonOptions.Quiet) || json, verbose, services.Clock);
         try
         {
-            var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn")).LoadAsync(cancellationToken);
-            var settings = SettingsResolver.Resolve(CommonOptions.Read(result), services.Environment, services.WorkingDirectory, state);
+            var options = CommonOptions.Read(result);
+            var target = SettingsResolver.ResolveTarget(options, services.Environment, services.WorkingDirectory);
+            var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn"), target).LoadAsync(cancellationToken);
+            var settings = SettingsResolver.Resolve(options, services.Environment, services.WorkingDirectory, state);
             var context = new WorkflowContext(settings, services.Targets, log)
             {
                 Costs = new CostGuard(new ConsoleConfirmation(services.Input, services.Error, services.Interactive && services.InputIsTerminal)),

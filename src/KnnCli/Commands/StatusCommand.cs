@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KnnCli.Core.State;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
 
@@ -42,6 +43,8 @@ public static class StatusCommand
         Show("Model artifact:", state.ModelArtifactUri);
         Show("Endpoint:", result.Endpoint is { } e ? $"{e.EndpointName} ({e.Status}{(e.Url is null ? "" : $", {e.Url}")})" : state.EndpointName);
         output.WriteLine();
+        foreach (var gone in result.RecordedNotFound)
+            output.WriteLine($"Recorded but not found: {gone.Kind} {gone.Name} (deleted elsewhere; `knn cleanup` forgets it).");
         if (result.Live.Count == 0)
         {
             output.WriteLine("Nothing live.");
@@ -50,5 +53,15 @@ public static class StatusCommand
         output.WriteLine("Live resources:");
         var rows = result.Live.Select(r => new[] { r.Kind, r.Name, r.Status, r.Created?.ToString("u") ?? "" }).ToList();
         output.Table(["kind", "name", "status", "created"], rows, (r, c) => c == 2 ? StatusStyle(rows[r][c]) : null);
+        // Local endpoints answer the SageMaker Runtime API too: one line points boto3 or the AWS CLI at each.
+        foreach (var resource in state.Resources ?? [])
+        {
+            if (resource is { Kind: ResourceKinds.Endpoint, Url: { } url } && result.Live.Any(l => l.Is(resource)))
+                output.WriteLine($"{resource.Name}: export AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME={url}");
+        }
+        if (result.Live.Count > result.NotRecorded.Count)
+            output.WriteLine($"They may be costing money: `knn cleanup{(result.Target == "local" ? "" : " --target " + result.Target)}` deletes what this folder recorded.");
+        if (result.NotRecorded.Count > 0)
+            output.WriteLine($"Not recorded in this folder: {string.Join(", ", result.NotRecorded.Select(r => $"{r.Kind} {r.Name}"))}; `knn cleanup --all` deletes every resource knn tagged.");
     }
 }
