@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using KnnCli.Core.Targets;
 using KnnCli.Engine;
 using KnnCli.Serving.Contract;
 using Microsoft.AspNetCore.Http;
@@ -10,11 +11,25 @@ namespace KnnCli.Serving;
 /// <summary>
 /// The request pipeline: the container contract (GET /ping, POST /invocations) and the Runtime API's InvokeEndpoint
 /// (POST /endpoints/{name}/invocations) over the models of an <see cref="IModelCatalog"/>. One request is one
-/// batched <see cref="KnnModel.Predict"/> call; its body, rows and response live in pooled buffers.
+/// batched <see cref="KnnModel.Predict"/> call; its body, rows and response live in pooled buffers. An asynchronous
+/// endpoint answers InvokeEndpointAsync (POST /endpoints/{name}/async-invocations) instead, through its queue.
 /// </summary>
-internal sealed class InferenceApplication(IModelCatalog catalog)
+internal sealed class InferenceApplication
 {
     private const string PlainText = "text/plain; charset=utf-8";
+
+    private readonly IModelCatalog _catalog;
+    private readonly AsyncInferenceOptions? _async;
+
+    public InferenceApplication(IModelCatalog catalog, AsyncInferenceOptions? async = null, TextWriter? errorLog = null)
+    {
+        _catalog = catalog;
+        _async = async;
+        if (async is not null) Queue = new AsyncInvocationQueue(async.MaxConcurrentInvocations, RunQueuedAsync, errorLog ?? Console.Error);
+    }
+
+    /// <summary>The queue of an asynchronous endpoint (its owner disposes it after the server stops); null for a real-time one.</summary>
+    public AsyncInvocationQueue? Queue { get; }
 
     private readonly ObjectPool<RequestScratch> _scratchPool =
         new DefaultObjectPool<RequestScratch>(new DefaultPooledObjectPolicy<RequestScratch>(), Environment.ProcessorCount * 8);
@@ -30,7 +45,7 @@ internal sealed class InferenceApplication(IModelCatalog catalog)
                 await MethodNotAllowedAsync(context.Response, "POST");
                 return;
             }
-            var model = await catalog.DefaultAsync(context.RequestAborted);
+            var model = await _catalog.DefaultAsync(context.RequestAborted);
             if (model is null)
                 await WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, "This server hosts several endpoints: POST /endpoints/{EndpointName}/invocations.");
             else
@@ -65,10 +80,79 @@ internal sealed class InferenceApplication(IModelCatalog catalog)
             await RuntimeApi.WriteAsync(context.Response, invalid);
             return;
         }
-        var model = await catalog.FindAsync(endpointName, context.RequestAborted);
+        var model = await _catalog.FindAsync(endpointName, context.RequestAborted);
         if (model is null) await RuntimeApi.WriteAsync(context.Response, RuntimeApi.EndpointNotFound(endpointName));
-        else if (action == "async-invocations") await RuntimeApi.WriteAsync(context.Response, RuntimeApi.NotAsync(endpointName));
+        else if (action == "async-invocations" && _async is null) await RuntimeApi.WriteAsync(context.Response, RuntimeApi.NotAsync(endpointName));
+        else if (action == "async-invocations") await QueueAsync(context, model, endpointName, _async!);
+        else if (_async is not null) await RuntimeApi.WriteAsync(context.Response, RuntimeApi.OnlyAsync(endpointName));
         else await InvokeAsync(context, model, endpointName);
+    }
+
+    /// <summary>InvokeEndpointAsync: checks the request, queues it and answers 202 with where its result or failure will be.</summary>
+    private async Task QueueAsync(HttpContext context, KnnModel model, string endpointName, AsyncInferenceOptions async)
+    {
+        var headers = context.Request.Headers;
+        var input = headers[RuntimeApi.InputLocationHeader].ToString();
+        var inferenceId = headers[RuntimeApi.InferenceIdHeader].ToString();
+        if (inferenceId.Length == 0) inferenceId = Guid.NewGuid().ToString();
+        if (RuntimeApi.ValidateAsync(input, inferenceId) is { } invalid)
+        {
+            await RuntimeApi.WriteAsync(context.Response, invalid);
+            return;
+        }
+        var request = new QueuedRequest(model, inferenceId, StoreUri.Parse(input),
+            NullIfEmpty(headers[RuntimeApi.AsyncContentTypeHeader].ToString()), NullIfEmpty(headers[RuntimeApi.AsyncAcceptHeader].ToString()),
+            async.OutputPath.Append($"{inferenceId}.out"), async.FailurePath.Append($"{inferenceId}-error.out"));
+        if (!Queue!.TryEnqueue(request))
+        {
+            await RuntimeApi.WriteAsync(context.Response, RuntimeApi.QueueFull(endpointName, AsyncInvocationQueue.Capacity));
+            return;
+        }
+        await RuntimeApi.WriteQueuedAsync(context, request.InferenceId, request.Output.ToString(), request.Failure.ToString());
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>A worker's part: reads the input object, predicts, and writes the result object, or the failure object with the reason.</summary>
+    private async Task RunQueuedAsync(QueuedRequest request)
+    {
+        var store = _async!.Store;
+        var scratch = _scratchPool.Get();
+        string reason;
+        try
+        {
+            var format = MediaTypes.ParseContentType(request.ContentType, out var labelColumns);
+            var accept = MediaTypes.ParseAccept(request.Accept);
+            await using (var input = await store.OpenReadAsync(request.Input, CancellationToken.None))
+                await CopyAsync(input, scratch.Body);
+            Predict(request.Model, scratch, format, labelColumns, accept);
+            using var result = new MemoryStream(scratch.Response.WrittenMemory.ToArray(), writable: false);
+            await store.PutStreamAsync(result, request.Output, accept.ContentType, CancellationToken.None);
+            return;
+        }
+        catch (InvalidRequestException e)
+        {
+            reason = $"Received client error ({e.StatusCode}) from primary with message \"{e.Message}\".";
+        }
+        catch (Exception e)
+        {
+            // A missing input object, an unreadable model file …: the client learns it from the failure object.
+            reason = e.Message;
+        }
+        finally
+        {
+            scratch.Release();
+            _scratchPool.Return(scratch);
+        }
+        using var failure = new MemoryStream(Encoding.UTF8.GetBytes(reason), writable: false);
+        await store.PutStreamAsync(failure, request.Failure, PlainText, CancellationToken.None);
+    }
+
+    private static async Task CopyAsync(Stream input, PooledBuffer<byte> body)
+    {
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = await input.ReadAsync(chunk)) > 0) body.Append(chunk.AsSpan(0, read));
     }
 
     /// <param name="runtimeEndpoint">The endpoint name when called through the Runtime API (its headers and error shape), else null.</param>

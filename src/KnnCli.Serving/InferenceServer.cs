@@ -26,11 +26,13 @@ public sealed class InferenceServer : IAsyncDisposable
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);
 
     private readonly WebApplication _app;
+    private readonly AsyncInvocationQueue? _queue;
     private int _stopped;
 
-    private InferenceServer(WebApplication app, string address)
+    private InferenceServer(WebApplication app, AsyncInvocationQueue? queue, string address)
     {
         _app = app;
+        _queue = queue;
         Address = new Uri(address);
         ListeningMessage = $"Listening on {address}";
     }
@@ -72,23 +74,27 @@ public sealed class InferenceServer : IAsyncDisposable
             kestrel.Listen(endpoint);
         });
         var app = builder.Build();
-        app.Run(new InferenceApplication(catalog).HandleAsync);
+        var application = new InferenceApplication(catalog, options.Async, options.ErrorLog ?? Console.Error);
+        var queue = application.Queue;
+        app.Run(application.HandleAsync);
         try
         {
             await app.StartAsync(cancellationToken);
         }
         catch (IOException e)
         {
+            if (queue is not null) await queue.DisposeAsync();
             await app.DisposeAsync();
             throw new InputException($"Cannot listen on {options.Host}:{options.Port}: {e.Message.TrimEnd('.')}; pass another --port, or --port 0 for any free one.", e);
         }
         catch
         {
+            if (queue is not null) await queue.DisposeAsync();
             await app.DisposeAsync();
             throw;
         }
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new InferenceServer(app, address);
+        return new InferenceServer(app, queue, address);
     }
 
     /// <summary>
@@ -123,7 +129,10 @@ public sealed class InferenceServer : IAsyncDisposable
 
     private async Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 0) await _app.StopAsync(CancellationToken.None);
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        await _app.StopAsync(CancellationToken.None);
+        // After Kestrel: no request can queue more; the invocations in progress finish.
+        if (_queue is not null) await _queue.DisposeAsync();
     }
 
     private static IPAddress ParseHost(string host)

@@ -28,6 +28,9 @@ public sealed record ServerOptions
     /// <summary>Where unexpected server errors are written, one line each; standard error when null.</summary>
     public TextWriter? ErrorLog { get; init; }
 
+    /// <summary>When set, an asynchronous endpoint: InvokeEndpointAsync queues requests; InvokeEndpoint is refused.</summary>
+    public AsyncInferenceOptions? Async { get; init; }
+
     /// <summary>
     /// Resolves `knn serve` options: an explicit option wins, then the environment (KNN_SERVE_HOST,
     /// SAGEMAKER_BIND_TO_PORT), then SageMaker's defaults (127.0.0.1 here, port 8080).

@@ -11,6 +11,9 @@ namespace KnnCli.Targets.Local;
 /// </summary>
 public sealed class FolderStore(string root) : IObjectStore
 {
+    /// <summary>The store's folder, for a `knn serve` process that must open the same store.</summary>
+    public string Root { get; } = Path.GetFullPath(root);
+
     private readonly string _objects = Path.GetFullPath(Path.Combine(root, "objects"));
     private readonly string _metadata = Path.GetFullPath(Path.Combine(root, "metadata"));
 

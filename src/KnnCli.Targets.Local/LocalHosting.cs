@@ -16,7 +16,10 @@ internal sealed record LocalEndpoint(
     string? Url = null,
     int? ProcessId = null,
     DateTimeOffset? ProcessStarted = null,
-    string? LogFile = null);
+    string? LogFile = null,
+    string? AsyncOutput = null,
+    string? AsyncFailureOutput = null,
+    int? MaxConcurrentInvocations = null);
 
 /// <summary>
 /// Local hosting mirrors SageMaker's three resources: a model (the artifact copied aside), an endpoint config
@@ -31,8 +34,10 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
-        if (request.Async is not null)
-            throw new InputException("--async is not available on the local target yet: use --target sagemaker.");
+        if (request.Async is { } checkedAsync && (checkedAsync.SuccessTopic ?? checkedAsync.ErrorTopic) is not null)
+            throw new InputException("--success-topic and --error-topic need SNS: the local target has none; use --target sagemaker.");
+        if (request.ScaleToZero)
+            throw new InputException("--scale-to-zero needs Application Auto Scaling: the local endpoint is one process; use --target sagemaker.");
         var modelFile = Path.Combine(root, ModelKind, $"{request.ModelName}.tar.gz");
         await store.GetFileAsync(request.ModelArtifact, modelFile, cancellationToken);
         await SaveAsync(new LocalEndpoint(ModelKind, request.ModelName, clock.GetUtcNow(), ModelFile: modelFile), cancellationToken);
@@ -43,7 +48,14 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
         var logFile = Path.Combine(root, EndpointKind, $"{request.EndpointName}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         File.Delete(logFile);
-        using var process = ServerProcess.Start(["serve", "--model", modelFile, "--endpoint-name", request.EndpointName, "--host", "127.0.0.1", "--port", "0", "--log-file", logFile]);
+        List<string> arguments = ["serve", "--model", modelFile, "--endpoint-name", request.EndpointName, "--host", "127.0.0.1", "--port", "0", "--log-file", logFile];
+        if (request.Async is { } async)
+        {
+            arguments.AddRange(["--async-output", async.OutputPath.ToString(), "--store", store.Root]);
+            if (async.FailurePath is { } failure) arguments.AddRange(["--async-failure-output", failure.ToString()]);
+            if (async.MaxConcurrentInvocationsPerInstance is { } max) arguments.AddRange(["--max-concurrent-invocations", max.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        using var process = ServerProcess.Start(arguments);
         var started = new DateTimeOffset(process.StartTime.ToUniversalTime());
         log.Info($"Creating endpoint {request.EndpointName}: knn serve (pid {process.Id}), log {logFile}");
         try
@@ -57,10 +69,12 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
                 await WaitForPingAsync(url, cancellationToken);
             }
             var endpoint = new LocalEndpoint(EndpointKind, request.EndpointName, clock.GetUtcNow(), ModelName: request.ModelName,
-                EndpointConfigName: request.EndpointConfigName, Url: url, ProcessId: process.Id, ProcessStarted: started, LogFile: logFile);
+                EndpointConfigName: request.EndpointConfigName, Url: url, ProcessId: process.Id, ProcessStarted: started, LogFile: logFile,
+                AsyncOutput: request.Async?.OutputPath.ToString(), AsyncFailureOutput: request.Async?.FailurePath?.ToString(),
+                MaxConcurrentInvocations: request.Async?.MaxConcurrentInvocationsPerInstance);
             await SaveAsync(endpoint, CancellationToken.None);
             log.Info($"Endpoint {request.EndpointName} is InService at {url}");
-            return new EndpointDescription { EndpointName = request.EndpointName, Status = "InService", Url = url, ProcessId = process.Id };
+            return new EndpointDescription { EndpointName = request.EndpointName, Status = "InService", Url = url, ProcessId = process.Id, Async = request.Async };
         }
         catch
         {
@@ -81,6 +95,14 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
             FailureReason = running ? null : $"The server process {endpoint.ProcessId} is not running (see {endpoint.LogFile}).",
             Url = endpoint.Url,
             ProcessId = endpoint.ProcessId,
+            Async = endpoint.AsyncOutput is { } output
+                ? new AsyncInferenceSettings
+                {
+                    OutputPath = StoreUri.Parse(output),
+                    FailurePath = endpoint.AsyncFailureOutput is { } failure ? StoreUri.Parse(failure) : null,
+                    MaxConcurrentInvocationsPerInstance = endpoint.MaxConcurrentInvocations,
+                }
+                : null,
         };
     }
 

@@ -24,6 +24,14 @@ internal static partial class RuntimeApi
     private const string RequestIdHeader = "x-amzn-RequestId";
     private const int MaxCustomAttributes = 1024;
 
+    // InvokeEndpointAsync's request and response headers (the sagemaker-runtime model).
+    public const string InputLocationHeader = "X-Amzn-SageMaker-InputLocation";
+    public const string InferenceIdHeader = "X-Amzn-SageMaker-Inference-Id";
+    public const string AsyncContentTypeHeader = "X-Amzn-SageMaker-Content-Type";
+    public const string AsyncAcceptHeader = "X-Amzn-SageMaker-Accept";
+    private const string OutputLocationHeader = "X-Amzn-SageMaker-OutputLocation";
+    private const string FailureLocationHeader = "X-Amzn-SageMaker-FailureLocation";
+
     /// <summary>The Runtime model's EndpointName: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*, at most 63 characters.</summary>
     [GeneratedRegex("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")]
     private static partial Regex EndpointNamePattern();
@@ -65,6 +73,46 @@ internal static partial class RuntimeApi
 
     public static RuntimeError NotAsync(string endpointName) =>
         Invalid($"Endpoint {endpointName} of account {LocalAccount} is not an asynchronous endpoint: call InvokeEndpoint (POST /endpoints/{endpointName}/invocations).");
+
+    public static RuntimeError OnlyAsync(string endpointName) =>
+        Invalid($"Endpoint {endpointName} of account {LocalAccount} is an asynchronous endpoint: call InvokeEndpointAsync (POST /endpoints/{endpointName}/async-invocations).");
+
+    public static RuntimeError QueueFull(string endpointName, int capacity) =>
+        new(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", $"Endpoint {endpointName} has {capacity} requests waiting; retry later.");
+
+    /// <summary>InvokeEndpointAsync's checks: InputLocation is required and an s3:// URI; InferenceId is 1 to 64 characters.</summary>
+    public static RuntimeError? ValidateAsync(string inputLocation, string inferenceId)
+    {
+        if (inputLocation.Length == 0)
+            return Invalid("1 validation error detected: Value null at 'inputLocation' failed to satisfy constraint: Member must not be null");
+        if (!Core.Targets.StoreUri.IsStoreUri(inputLocation) || inputLocation.Length > 1024 || inputLocation.IndexOf('/', "s3://".Length) <= "s3://".Length)
+            return Invalid($"1 validation error detected: Value '{MediaTypes.Printable(inputLocation)}' at 'inputLocation' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(https|s3)://([^/]+)/?(.*)$");
+        if (inferenceId.Length > 64 || !AsciiPattern().IsMatch(inferenceId))
+            return Invalid("1 validation error detected: Value at 'inferenceId' failed to satisfy constraint: Member must have length less than or equal to 64");
+        return null;
+    }
+
+    /// <summary>InvokeEndpointAsync's 202: InferenceId in the body (with the locations, for readers of the body), the locations in headers.</summary>
+    public static async Task WriteQueuedAsync(HttpContext context, string inferenceId, string output, string failure)
+    {
+        WriteSuccessHeaders(context);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status202Accepted;
+        response.Headers[OutputLocationHeader] = output;
+        response.Headers[FailureLocationHeader] = failure;
+        response.ContentType = "application/json";
+        var body = new MemoryStream();
+        using (var json = new Utf8JsonWriter(body))
+        {
+            json.WriteStartObject();
+            json.WriteString("InferenceId", inferenceId);
+            json.WriteString("OutputLocation", output);
+            json.WriteString("FailureLocation", failure);
+            json.WriteEndObject();
+        }
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
+    }
 
     /// <summary>
     /// What the service answers when the model answered an error: ModelError (424) carrying the model's status

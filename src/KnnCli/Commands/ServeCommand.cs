@@ -18,12 +18,16 @@ public static class ServeCommand
     public static readonly Option<int?> Port = new("--port") { Description = $"Port (default: {ServerOptions.SageMakerPortVariable} or {ServerOptions.DefaultPort}; 0 picks a free one)" };
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Answer the Runtime API (POST /endpoints/NAME/invocations) only for this endpoint name (default: any name)" };
     public static readonly Option<string?> Endpoints = new("--endpoints") { Description = "Host several endpoints: a folder with one NAME.json per endpoint naming its model (used by knn deploy); instead of --model" };
+    public static readonly Option<string?> AsyncOutput = new("--async-output") { Description = "Be an asynchronous endpoint: write each InvokeEndpointAsync result under this s3:// path of the local store (used by knn deploy --async)" };
+    public static readonly Option<string?> AsyncFailureOutput = new("--async-failure-output") { Description = "Where an asynchronous endpoint writes failures (s3://…; default: --async-output)" };
+    public static readonly Option<int?> MaxConcurrentInvocations = new("--max-concurrent-invocations") { Description = "Queued requests an asynchronous endpoint works on at once (default: the processor count)" };
+    public static readonly Option<string?> Store = new("--store") { Description = "The local store folder asynchronous requests are read from and written to (default: this folder's .knn/store)" };
     public static readonly Option<string?> LogFile = new("--log-file") { Description = "Write server messages to this file instead of stdout (used by knn deploy)" };
 
     public static Command Create(KnnServices services)
     {
         var command = new Command("serve", "Serve a model over HTTP with SageMaker's inference contract");
-        foreach (var option in new Option[] { Model, EndpointName, Endpoints, Host, Port, LogFile })
+        foreach (var option in new Option[] { Model, EndpointName, Endpoints, Host, Port, AsyncOutput, AsyncFailureOutput, MaxConcurrentInvocations, Store, LogFile })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
@@ -33,7 +37,11 @@ public static class ServeCommand
             Func<string, Task> announce = verb.Workflow.Settings.DryRun ? line => { verb.Workflow.Log.Info(line); return Task.CompletedTask; } : line => output.WriteLineAsync(line);
             var catalog = await CatalogAsync(parse, verb.Workflow, announce, log ?? services.Error, ct);
             // With --log-file (a background server under knn deploy) server errors go to the file too.
-            var options = ServerOptions.FromEnvironment(parse.GetValue(Host), parse.GetValue(Port), services.Environment) with { ErrorLog = log ?? services.Error };
+            var options = ServerOptions.FromEnvironment(parse.GetValue(Host), parse.GetValue(Port), services.Environment) with
+            {
+                ErrorLog = log ?? services.Error,
+                Async = AsyncOptions(parse, verb.Workflow),
+            };
             if (verb.Workflow.Settings.DryRun)
             {
                 // The model is loaded and checked; nothing listens.
@@ -83,6 +91,23 @@ public static class ServeCommand
         var container = await ModelLoader.LoadAsync(ModelLoader.DefaultModelPath, cancellationToken);
         await announce($"Serving {ModelLoader.DefaultModelPath} (container mode)");
         return container;
+    }
+
+    /// <summary>--async-output and its companions, checked; null for a real-time endpoint.</summary>
+    private static AsyncInferenceOptions? AsyncOptions(ParseResult parse, WorkflowContext context)
+    {
+        if (parse.GetValue(AsyncOutput) is not { } output)
+        {
+            if (parse.GetValue(AsyncFailureOutput) is not null || parse.GetValue(MaxConcurrentInvocations) is not null || parse.GetValue(Store) is not null)
+                throw new InputException("--async-failure-output, --max-concurrent-invocations and --store belong to an asynchronous endpoint: add --async-output.");
+            return null;
+        }
+        var max = parse.GetValue(MaxConcurrentInvocations) ?? Environment.ProcessorCount;
+        if (max is < 1 or > 1000) throw new InputException($"--max-concurrent-invocations {max}: use 1 to 1000.");
+        var outputPath = Core.Targets.StoreUri.Parse(output);
+        var failurePath = parse.GetValue(AsyncFailureOutput) is { } failure ? Core.Targets.StoreUri.Parse(failure) : outputPath;
+        var store = new Targets.Local.FolderStore(parse.GetValue(Store) ?? Path.Combine(context.Settings.StateDirectory, "store"));
+        return new AsyncInferenceOptions(store, outputPath, failurePath, max);
     }
 
     private static StreamWriter OpenLog(string path) =>
