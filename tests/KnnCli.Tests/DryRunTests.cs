@@ -88,7 +88,7 @@ public sealed class DryRunTests(MotoServer moto) : IAsyncLifetime
         Assert.Contains($"[dry-run] endpoint {endpoint}: would be deleted", cleanup.Output);
         Assert.Contains($"[dry-run] model {endpoint}: would be deleted", cleanup.Output);
         Assert.Contains("[dry-run] would delete s3://knn-local/knn/input/iris_train.csv", cleanup.Error);
-        Assert.Matches(@"\[dry-run\] data s3://knn-local/knn/: [1-9]\d* objects would be deleted", cleanup.Output);
+        Assert.Matches(@"\[dry-run\] data s3://knn-local/knn/input/: [1-9]\d* objects would be deleted", cleanup.Output);
         Assert.True(KnnProcess.IsAlive(serverPid), "a dry-run cleanup stopped the endpoint's server");
 
         Assert.Contains("[dry-run] would then upload", (await DryRun("run")).Error);
@@ -128,7 +128,7 @@ public sealed class DryRunTests(MotoServer moto) : IAsyncLifetime
         var cleanup = await DryRun("cleanup", "--delete-data");
         Assert.Contains("[dry-run] SageMaker DeleteEndpoint", cleanup.Error);
         Assert.Contains($"[dry-run] endpoint {name}: would be deleted", cleanup.Output);
-        Assert.Matches(@"\[dry-run\] data s3://[^ ]+/knn/: [1-9]\d* objects would be deleted", cleanup.Output);
+        Assert.Matches(@"\[dry-run\] data s3://[^ ]+/knn/input/: [1-9]\d* objects would be deleted", cleanup.Output);
 
         var status = await Ok("status");
         Assert.Matches($@"{name}\s+InService", status.Output);
