@@ -228,7 +228,7 @@ internal sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             throw Translate(e, operation, uri);
         }
-        catch (AmazonClientException e)
+        catch (Exception e) when (e is AmazonClientException || AwsClientFailures.IsNetworkFailure(e))
         {
             throw AwsClientFailures.Translate(e, AwsService.S3, operation);
         }

@@ -125,7 +125,7 @@ internal sealed class SageMakerTargetInstance : ITarget
         {
             throw new AwsServiceException(AwsService.Sts, "GetCallerIdentity", (int)e.StatusCode, e.ErrorCode ?? "Unknown", e.Message, e.RequestId);
         }
-        catch (AmazonClientException e)
+        catch (Exception e) when (e is AmazonClientException || AwsClientFailures.IsNetworkFailure(e))
         {
             throw AwsClientFailures.Translate(e, AwsService.Sts, "GetCallerIdentity");
         }

@@ -15,7 +15,7 @@ internal static class AwsClientFailures
     /// <summary>What to check when a service cannot be reached.</summary>
     public const string UnreachableAdvice = "check --region, AWS_ENDPOINT_URL and the network";
 
-    public static KnnException Translate(AmazonClientException e, AwsService service, string operation)
+    public static KnnException Translate(Exception e, AwsService service, string operation)
     {
         var message = e.Message.ReplaceLineEndings(" ").Trim();
         return IsNetworkFailure(e)
@@ -27,7 +27,8 @@ internal static class AwsClientFailures
     public static ServiceUnreachableException Unreachable(AwsService service, string operation, Uri? url, string reason, Exception e) =>
         new($"{service.DisplayName} {operation}: could not reach {url?.GetLeftPart(UriPartial.Authority)}: {reason}; {UnreachableAdvice}.", e);
 
-    private static bool IsNetworkFailure(Exception e)
+    /// <summary>The AWSSDK lets a refused connection out as a bare HttpRequestException after its retries, not wrapped.</summary>
+    public static bool IsNetworkFailure(Exception e)
     {
         for (Exception? cause = e; cause is not null; cause = cause.InnerException)
             if (cause is HttpRequestException or SocketException or IOException or TimeoutException or TaskCanceledException) return true;
