@@ -55,6 +55,13 @@ internal sealed class LocalDryRun(IObjectStore store, IHosting hosting, IWorkflo
     public Task<TrainingResult> WaitAsync(string jobName, IWorkflowLog log, CancellationToken cancellationToken) =>
         Task.FromResult(new TrainingResult { JobName = jobName, Status = TrainingStatus.InProgress });
 
+    public async IAsyncEnumerable<string> ReadLogAsync(string jobName, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Would($"print the log of training job {jobName}");
+        await Task.CompletedTask;
+        yield break;
+    }
+
     public Task StopAsync(string jobName, CancellationToken cancellationToken)
     {
         Would($"stop training job {jobName}");

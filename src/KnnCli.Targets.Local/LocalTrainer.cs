@@ -22,6 +22,10 @@ internal sealed record LocalTrainingJob(
 {
     /// <summary>The user's tags (--tag), recorded as SageMaker would hold them; knn:created-by is implied.</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>The knn process training an InProgress job and when it started, so a killed one is told from a running one.</summary>
+    public int? Pid { get; init; }
+    public DateTimeOffset? PidStarted { get; init; }
 }
 
 /// <summary>
@@ -37,17 +41,24 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
             throw new InputException($"Training job {request.JobName} already exists; choose another --job-name.");
         var created = clock.GetUtcNow();
         Task SaveTaggedAsync(LocalTrainingJob job, CancellationToken token) => SaveAsync(job with { Tags = request.Tags.Count > 0 ? request.Tags : null }, token);
-        await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "InProgress", null, [], null, created, null), cancellationToken);
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "InProgress", null, [], null, created, null)
+        {
+            Pid = Environment.ProcessId,
+            PidStarted = self.StartTime.ToUniversalTime(),
+        }, cancellationToken);
+        // The container's log lines are kept beside the job record, as CloudWatch keeps a SageMaker job's, for knn logs.
+        await using var jobLog = new JobLogFile(LogPath(request.JobName), log);
         try
         {
-            var result = await RunAsync(request, log, cancellationToken);
+            var result = await RunAsync(request, jobLog, cancellationToken);
             await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "Completed", result.ModelArtifact?.ToString(),
                 result.Metrics.ToDictionary(m => m.Name, m => m.Value), null, created, clock.GetUtcNow()), cancellationToken);
             return result;
         }
         catch (Exception e) when (e is KnnException or HyperparameterException or InvalidDataException)
         {
-            log.Log(LogLine($"Customer Error: {e.Message}"));
+            jobLog.Log(LogLine($"Customer Error: {e.Message}"));
             await SaveTaggedAsync(new LocalTrainingJob(request.JobName, "Failed", null, [], e.Message, created, clock.GetUtcNow()), CancellationToken.None);
             return new TrainingResult { JobName = request.JobName, Status = TrainingStatus.Failed, FailureReason = e.Message };
         }
@@ -58,9 +69,34 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         }
     }
 
+    /// <summary>
+    /// Attaches to a job: one that another knn process is training is waited for (its record polled until it ends); one
+    /// whose process is gone (kill -9, a crash) is recorded as Failed with that reason, so it never looks as if it runs.
+    /// </summary>
     public async Task<TrainingResult> WaitAsync(string jobName, IWorkflowLog log, CancellationToken cancellationToken)
     {
         var job = await LoadAsync(jobName, cancellationToken);
+        if (job.Status == "InProgress")
+        {
+            using var wait = log.Wait($"training {jobName} (knn pid {job.Pid})");
+            while (job.Status == "InProgress" && IsTraining(job))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), clock, cancellationToken);
+                job = await LoadAsync(jobName, cancellationToken);
+            }
+        }
+        if (job.Status == "InProgress")
+        {
+            job = job with
+            {
+                Status = "Failed",
+                FailureReason = $"the knn process (pid {job.Pid}) training it ended before the job did; run knn train again",
+                Ended = clock.GetUtcNow(),
+                Pid = null,
+                PidStarted = null,
+            };
+            await SaveAsync(job, cancellationToken);
+        }
         return new TrainingResult
         {
             JobName = job.Name,
@@ -70,6 +106,17 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
             FailureReason = job.FailureReason,
         };
     }
+
+    public async IAsyncEnumerable<string> ReadLogAsync(string jobName, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await LoadAsync(jobName, cancellationToken);
+        var path = LogPath(jobName);
+        if (!File.Exists(path)) yield break;
+        await foreach (var line in File.ReadLinesAsync(path, cancellationToken)) yield return line;
+    }
+
+    private static bool IsTraining(LocalTrainingJob job) =>
+        job.Pid is { } pid && job.PidStarted is { } started && ServerProcess.IsRunning(pid, started);
 
     /// <summary>Local jobs run to completion inside TrainAsync; there is nothing left to stop.</summary>
     public async Task StopAsync(string jobName, CancellationToken cancellationToken) => await LoadAsync(jobName, cancellationToken);
@@ -220,6 +267,8 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         $"[{DateTime.UtcNow.ToString("MM/dd/yyyy HH:mm:ss", CultureInfo.InvariantCulture)} INFO {Environment.CurrentManagedThreadId}] {message}";
 
     private string JobPath(string jobName) => Path.Combine(jobsDirectory, $"{jobName}.json");
+
+    private string LogPath(string jobName) => Path.Combine(jobsDirectory, $"{jobName}.log");
 
     private Task SaveAsync(LocalTrainingJob job, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllBytesAsync(JobPath(job.Name), JsonSerializer.SerializeToUtf8Bytes(job, LocalJsonContext.Default.LocalTrainingJob), cancellationToken);

@@ -150,6 +150,14 @@ internal sealed class SageMakerTrainer(
             yield return string.Create(CultureInfo.InvariantCulture, $"Managed Spot Training savings: {(1 - (double)paid / total) * 100:0.0}%");
     }
 
+    public async IAsyncEnumerable<string> ReadLogAsync(string jobName, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var job = await DescribeAsync(jobName, cancellationToken).ConfigureAwait(false);
+        var tail = new TrainingLogTail(logs, jobName, job.ResourceConfig?.InstanceCount ?? 1);
+        foreach (var logEvent in await tail.ReadNewAsync(cancellationToken).ConfigureAwait(false))
+            yield return logEvent.Message?.TrimEnd('\n', '\r') ?? "";
+    }
+
     public async Task StopAsync(string jobName, CancellationToken cancellationToken) =>
         await sageMaker.StopTrainingJobAsync(new StopTrainingJobRequest { TrainingJobName = jobName }, cancellationToken).ConfigureAwait(false);
 

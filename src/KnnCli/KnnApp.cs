@@ -14,6 +14,8 @@ public static class KnnApp
         root.Subcommands.Add(PrepareCommand.Create(services));
         root.Subcommands.Add(UploadCommand.Create(services));
         root.Subcommands.Add(TrainCommand.Create(services));
+        root.Subcommands.Add(WaitCommand.Create(services));
+        root.Subcommands.Add(LogsCommand.Create(services));
         root.Subcommands.Add(DeployCommand.Create(services));
         root.Subcommands.Add(PredictCommand.Create(services));
         root.Subcommands.Add(CleanupCommand.Create(services));

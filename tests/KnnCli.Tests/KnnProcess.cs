@@ -49,7 +49,14 @@ public static class KnnProcess
     }
 
     /// <summary>Runs knn, sends SIGINT (as Ctrl-C does) once stderr shows <paramref name="trigger"/>, and waits for it to end.</summary>
-    public static async Task<KnnRun> RunAndInterruptAsync(string workingDirectory, string trigger, params string[] args)
+    public static Task<KnnRun> RunAndInterruptAsync(string workingDirectory, string trigger, params string[] args) =>
+        RunAndSignalAsync(workingDirectory, trigger, "INT", args);
+
+    /// <summary>Runs knn and kills it with SIGKILL (kill -9: no clean-up runs) once stderr shows <paramref name="trigger"/>.</summary>
+    public static Task<KnnRun> RunAndKillAsync(string workingDirectory, string trigger, params string[] args) =>
+        RunAndSignalAsync(workingDirectory, trigger, "KILL", args);
+
+    private static async Task<KnnRun> RunAndSignalAsync(string workingDirectory, string trigger, string signal, string[] args)
     {
         using var process = Process.Start(StartInfo(workingDirectory, new Dictionary<string, string?>(), args))!;
         process.StandardInput.Close();
@@ -60,7 +67,7 @@ public static class KnnProcess
         {
             error.AppendLine(line);
             if (!line.Contains(trigger, StringComparison.Ordinal)) continue;
-            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync(timeout.Token);
             break;
         }

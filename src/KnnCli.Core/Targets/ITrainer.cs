@@ -57,4 +57,7 @@ public interface ITrainer
     Task<TrainingResult> WaitAsync(string jobName, IWorkflowLog log, CancellationToken cancellationToken);
 
     Task StopAsync(string jobName, CancellationToken cancellationToken);
+
+    /// <summary>The job's container log so far, oldest line first (all instances' streams merged by time).</summary>
+    IAsyncEnumerable<string> ReadLogAsync(string jobName, CancellationToken cancellationToken);
 }

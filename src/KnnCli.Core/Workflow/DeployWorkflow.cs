@@ -121,7 +121,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
     /// <summary>Why there is no model to deploy: the latest job has none (yet), or nothing was trained.</summary>
     private static InputException NoModel(State.KnnState state) => state.TrainingJobStatus switch
     {
-        "InProgress" or "Stopping" => new($"Training job {state.TrainingJobName} is {state.TrainingJobStatus}: check it with `knn status` and deploy once it has completed."),
+        "InProgress" or "Stopping" => new($"Training job {state.TrainingJobName} is {state.TrainingJobStatus}: wait for it with `knn wait`, then deploy."),
         "Failed" => new($"Training job {state.TrainingJobName} failed, so it has no model: fix the cause it reported and run `knn train` again."),
         "Stopped" => new($"Training job {state.TrainingJobName} was stopped before it made a model: run `knn train` again."),
         _ => new("No trained model: run `knn train` first."),

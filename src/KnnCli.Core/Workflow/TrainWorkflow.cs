@@ -99,6 +99,10 @@ public sealed class TrainWorkflow(WorkflowContext context)
         var sent = hyperparameters.ToStringMap().Concat(extra).ToDictionary(p => p.Key, p => p.Value);
         context.Log.Info($"Training job {request.JobName} on {target.Name}: {string.Join(", ", sent.Select(p => $"{p.Key}={p.Value}"))}");
 
+        // Recorded before it starts, so after Ctrl-C, kill -9 or --no-wait, `knn wait` and `knn status` know the job.
+        var predictorType = known["predictor_type"];
+        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, new TrainingResult { JobName = request.JobName, Status = TrainingStatus.InProgress })
+            with { PredictorType = predictorType }, cancellationToken);
         TrainingResult result;
         try
         {
@@ -110,18 +114,24 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw;
         }
 
-        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => s with
-        {
-            // The new job's model, or none until it completes: an older job's model never stands in for it.
-            TrainingJobName = result.JobName,
-            TrainingJobStatus = result.Status.ToString(),
-            ModelArtifactUri = result.Status == TrainingStatus.Completed ? result.ModelArtifact?.ToString() : null,
-            PredictorType = known["predictor_type"],
-        }, cancellationToken);
+        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, result), cancellationToken);
+        return Report(result, sent);
+    }
 
+    /// <summary>The job as the current one: its model only once it completed, so an older job's model never stands in for it.</summary>
+    internal static KnnState Current(KnnState state, TrainingResult result) => state with
+    {
+        TrainingJobName = result.JobName,
+        TrainingJobStatus = result.Status.ToString(),
+        ModelArtifactUri = result.Status == TrainingStatus.Completed ? result.ModelArtifact?.ToString() : null,
+    };
+
+    /// <summary>The job's outcome for the user; a failed job is the remote work failing (exit 1) with the service's reason.</summary>
+    internal static TrainResult Report(TrainingResult result, IReadOnlyDictionary<string, string> hyperparameters)
+    {
         if (result.Status == TrainingStatus.Failed)
             throw new RemoteFailureException($"Training job {result.JobName} failed: {result.FailureReason ?? "no reason given"}");
-        return new TrainResult(result.JobName, result.Status.ToString(), result.ModelArtifact?.ToString(), sent,
+        return new TrainResult(result.JobName, result.Status.ToString(), result.ModelArtifact?.ToString(), hyperparameters,
             result.Metrics.ToDictionary(m => m.Name, m => m.Value));
     }
 
@@ -163,12 +173,19 @@ public sealed class TrainWorkflow(WorkflowContext context)
         {
             if (StoreUri.IsStoreUri(given)) return (StoreUri.Parse(given), null);
             if (!File.Exists(given)) throw new InputException($"--{channel} {given}: no such file.");
-            return (await upload.PutAsync(target, given, bucket, shards, UploadFormat.Csv, cancellationToken), given);
+            return (await UploadAsync(target, upload, given, bucket, shards, cancellationToken), given);
         }
         if (stateUri is not null) return (StoreUri.Parse(stateUri), stateFile is not null && File.Exists(stateFile) ? stateFile : null);
         if (stateFile is not null && File.Exists(stateFile))
-            return (await upload.PutAsync(target, stateFile, bucket, shards, UploadFormat.Csv, cancellationToken), stateFile);
+            return (await UploadAsync(target, upload, stateFile, bucket, shards, cancellationToken), stateFile);
         return null;
+    }
+
+    /// <summary>Uploads a channel's file, creating the target's default bucket first as upload does (a fresh account has none).</summary>
+    private async Task<StoreUri> UploadAsync(ITarget target, UploadWorkflow upload, string file, string bucket, int shards, CancellationToken cancellationToken)
+    {
+        if (!context.Settings.DryRun) await target.Store.EnsureBucketAsync(bucket, cancellationToken);
+        return await upload.PutAsync(target, file, bucket, shards, UploadFormat.Csv, cancellationToken);
     }
 
     /// <summary>feature_dim from the data: the first row's column count minus the label.</summary>

@@ -7,6 +7,7 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(PrepareResult))]
 [JsonSerializable(typeof(UploadResult))]
 [JsonSerializable(typeof(TrainResult))]
+[JsonSerializable(typeof(LogsResult))]
 [JsonSerializable(typeof(DeployResult))]
 [JsonSerializable(typeof(PredictResult))]
 [JsonSerializable(typeof(CleanupResult))]

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using KnnCli.Core.Workflow;
+using KnnCli.Output;
+
+namespace KnnCli.Commands;
+
+/// <summary>knn logs: print a training job's container log (default: the last train's job).</summary>
+public static class LogsCommand
+{
+    public static Command Create(KnnServices services)
+    {
+        var command = new Command("logs", "Print a training job's log (CloudWatch Logs on sagemaker, .knn/jobs/ on local)");
+        command.Options.Add(WaitCommand.JobName);
+        command.SetVerbAction(services, async (parse, verb, ct) =>
+        {
+            var result = await new LogsWorkflow(verb.Workflow).RunAsync(parse.GetValue(WaitCommand.JobName), ct);
+            verb.Results.Write(result, CliJsonContext.Default.LogsResult, output =>
+            {
+                foreach (var line in result.Lines) output.WriteLine(line);
+            });
+        });
+        return command;
+    }
+}

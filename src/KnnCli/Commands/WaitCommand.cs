@@ -1,0 +1,23 @@
+using System.CommandLine;
+using KnnCli.Core.Workflow;
+using KnnCli.Output;
+
+namespace KnnCli.Commands;
+
+/// <summary>knn wait: attach to a training job (default: the last train's), stream its log until it ends, record its model.</summary>
+public static class WaitCommand
+{
+    public static readonly Option<string?> JobName = new("--job-name") { Description = "Training job to attach to (default: the one knn train last started here)" };
+
+    public static Command Create(KnnServices services)
+    {
+        var command = new Command("wait", "Wait for a training job to end (e.g. after train --no-wait), then record its model and metrics");
+        command.Options.Add(JobName);
+        command.SetVerbAction(services, async (parse, verb, ct) =>
+        {
+            var result = await new WaitWorkflow(verb.Workflow).RunAsync(parse.GetValue(JobName), ct);
+            verb.Results.Write(result, CliJsonContext.Default.TrainResult, output => TrainCommand.Print(output, result));
+        });
+        return command;
+    }
+}
