@@ -159,12 +159,14 @@ public sealed class LocalWorkflowTests : IDisposable
 
         Assert.Equal(130, signalled.ExitCode);
         Assert.Contains("Cancelled.", signalled.Error);
-        var job = Directory.GetFiles(Path.Combine(_directory, ".knn", "jobs")).Single();
+        var job = Directory.GetFiles(Path.Combine(_directory, ".knn", "jobs"), "*.json").Single();
         Assert.Contains("\"Stopped\"", File.ReadAllText(job));
         Assert.Empty(Directory.GetFiles(Path.Combine(_directory, ".knn", "store"), "model.tar.gz", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(Path.Combine(_directory, ".knn"), "*.tmp", SearchOption.AllDirectories));
-        var state = Path.Combine(_directory, ".knn", "state.json");
-        Assert.False(File.Exists(state) && File.ReadAllText(state).Contains("training_job_name", StringComparison.Ordinal));
+        // The state says what happened: the job was stopped and left no model (none older stands in for it).
+        var section = StateJson.Target(_directory);
+        Assert.Equal("Stopped", section.GetProperty("training_job_status").GetString());
+        Assert.False(section.TryGetProperty("model_artifact_uri", out _));
     }
 
     /// <summary>Every pid a log mentions as "knn serve (pid N)" is gone.</summary>

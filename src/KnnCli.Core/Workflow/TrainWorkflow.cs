@@ -110,7 +110,9 @@ public sealed class TrainWorkflow(WorkflowContext context)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await HandleCancelAsync(target, request.JobName, options.StopOnCancel);
+            var status = await HandleCancelAsync(target, request.JobName, options.StopOnCancel);
+            if (!context.Settings.DryRun)
+                await context.State.UpdateAsync(s => Current(s, new TrainingResult { JobName = request.JobName, Status = status }), CancellationToken.None);
             throw;
         }
 
@@ -210,17 +212,19 @@ public sealed class TrainWorkflow(WorkflowContext context)
         return contentType;
     }
 
-    private async Task HandleCancelAsync(ITarget target, string jobName, bool stop)
+    /// <summary>Stops the job when asked (a local job always stops with its process); returns the status it is left in.</summary>
+    private async Task<TrainingStatus> HandleCancelAsync(ITarget target, string jobName, bool stop)
     {
+        if (target.Name == "local") return TrainingStatus.Stopped;
         if (stop)
         {
             context.Log.Warn($"Stopping training job {jobName}…");
             await target.Trainer.StopAsync(jobName, CancellationToken.None);
             context.Log.Warn($"Training job {jobName} is stopping.");
+            return TrainingStatus.Stopping;
         }
-        else if (target.Name != "local")
-        {
-            context.Log.Warn($"Stopped waiting; training job {jobName} is still running (and billing). Stop it with: aws sagemaker stop-training-job --training-job-name {jobName} (or train with --stop-on-cancel)");
-        }
+        context.Log.Warn($"Stopped waiting; training job {jobName} is still running (and billing). Attach again with `knn wait`, "
+            + $"or stop it with: aws sagemaker stop-training-job --training-job-name {jobName} (or train with --stop-on-cancel)");
+        return TrainingStatus.InProgress;
     }
 }
