@@ -52,6 +52,56 @@ public sealed class StateTests : IDisposable
 
     private sealed record KnnResourceJson(string Kind, string Name, string? Url, int? Pid);
 
+    /// <summary>Holds the state lock as another knn process would: the OS lock on .knn/state.lock and its pid beside it.</summary>
+    private FileStream HoldStateLock()
+    {
+        var path = Path.Combine(_directory, ".knn", "state.lock");
+        var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        File.WriteAllText(path + ".pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return held;
+    }
+
+    [Fact]
+    public async Task A_second_knn_waits_for_the_state_lock_and_stops_with_the_holders_pid_when_it_is_not_let_go()
+    {
+        await KnnAsync("prepare");
+        var before = File.ReadAllBytes(StateJson.PathIn(_directory));
+        KnnRun refused;
+        using (HoldStateLock())
+            refused = await KnnProcess.RunAsync(_directory, "upload");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal($"error: another knn (pid {Environment.ProcessId}) is using {Path.Combine(_directory, ".knn")}/ and has not let go of it for 10 s; "
+            + "wait for it to finish (or stop it), then run this command again.", refused.Error.Trim().Split('\n')[^1]);
+        Assert.Equal(before, File.ReadAllBytes(StateJson.PathIn(_directory)));
+
+        // Let go while the second one waits: it goes on and records its upload.
+        Task<KnnRun> waiting;
+        using (HoldStateLock())
+        {
+            waiting = KnnProcess.RunAsync(_directory, "upload");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(waiting.IsCompleted);
+        }
+        var upload = await waiting;
+        Assert.True(upload.ExitCode == 0, upload.Error);
+        Assert.EndsWith("iris_train.csv", StateJson.Target(_directory).GetProperty("train_uri").GetString());
+    }
+
+    [Fact]
+    public async Task Two_deploys_at_once_in_one_folder_both_stay_recorded()
+    {
+        await TrainAsync();
+        var deploys = await Task.WhenAll(
+            KnnProcess.RunAsync(_directory, "deploy", "--endpoint-name", "ep-left", "--model-name", "model-left"),
+            KnnProcess.RunAsync(_directory, "deploy", "--endpoint-name", "ep-right", "--model-name", "model-right"));
+        Assert.All(deploys, d => Assert.True(d.ExitCode == 0, d.Error));
+        Assert.Equal(["ep-left", "ep-right", "model-left", "model-right"],
+            Resources().Where(r => r.Kind is "endpoint" or "model").Select(r => r.Name).Order());
+        var cleanup = await KnnAsync("cleanup");
+        Assert.Contains("endpoint ep-left: deleted", cleanup.Output);
+        Assert.Contains("endpoint ep-right: deleted", cleanup.Output);
+    }
+
     [Fact]
     public async Task Two_deploys_are_both_remembered_and_cleanup_of_one_leaves_the_other_serving()
     {

@@ -11,6 +11,8 @@ namespace KnnCli.Core.State;
 /// </summary>
 public sealed class StateStore(string stateDirectory, string target)
 {
+    private readonly string _directory = stateDirectory;
+
     public string Path { get; } = System.IO.Path.Combine(stateDirectory, "state.json");
 
     public string Target { get; } = target;
@@ -38,30 +40,31 @@ public sealed class StateStore(string stateDirectory, string target)
     public async Task<IReadOnlyList<string>> TargetsAsync(CancellationToken cancellationToken) =>
         [.. (await LoadFileAsync(cancellationToken)).Targets?.Keys.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>()];
 
-    public async Task SaveAsync(KnnState state, CancellationToken cancellationToken)
-    {
-        var file = await LoadFileAsync(cancellationToken);
-        var targets = new Dictionary<string, KnnState>(file.Targets ?? [], StringComparer.Ordinal)
-        {
-            [Target] = state with { Target = null, TrainFile = null, TestFile = null, LabelMapFile = null, FeatureColumns = null, Updated = null },
-        };
-        var updated = new StateFile
-        {
-            Version = StateFile.CurrentVersion,
-            Prepared = new KnnState { TrainFile = state.TrainFile, TestFile = state.TestFile, LabelMapFile = state.LabelMapFile, FeatureColumns = state.FeatureColumns },
-            Targets = targets,
-            Updated = DateTimeOffset.UtcNow,
-        };
-        await AtomicFile.WriteAllBytesAsync(Path, JsonSerializer.SerializeToUtf8Bytes(updated, StateJsonContext.Default.StateFile), cancellationToken);
-    }
-
-    /// <summary>Loads, applies <paramref name="change"/>, saves; returns the new state.</summary>
+    /// <summary>
+    /// Loads, applies <paramref name="change"/>, saves; returns the new state. The whole read-change-write holds the state
+    /// lock, so two knn processes in one folder never lose each other's changes.
+    /// </summary>
     public async Task<KnnState> UpdateAsync(Func<KnnState, KnnState> change, CancellationToken cancellationToken)
     {
+        using var held = await StateLock.AcquireAsync(_directory, cancellationToken);
         var updated = change(await LoadAsync(cancellationToken));
         await SaveAsync(updated, cancellationToken);
         return updated;
     }
+
+    private async Task SaveAsync(KnnState state, CancellationToken cancellationToken)
+    {
+        var file = await LoadFileAsync(cancellationToken);
+        var (prepared, own) = Split(state);
+        var targets = new Dictionary<string, KnnState>(file.Targets ?? [], StringComparer.Ordinal) { [Target] = own };
+        var updated = new StateFile { Version = StateFile.CurrentVersion, Prepared = prepared, Targets = targets, Updated = DateTimeOffset.UtcNow };
+        await AtomicFile.WriteAllBytesAsync(Path, JsonSerializer.SerializeToUtf8Bytes(updated, StateJsonContext.Default.StateFile), cancellationToken);
+    }
+
+    /// <summary>A view's shared part (the prepared files) and its target's own section.</summary>
+    private static (KnnState Prepared, KnnState Own) Split(KnnState view) => (
+        new KnnState { TrainFile = view.TrainFile, TestFile = view.TestFile, LabelMapFile = view.LabelMapFile, FeatureColumns = view.FeatureColumns },
+        view with { Target = null, TrainFile = null, TestFile = null, LabelMapFile = null, FeatureColumns = null, Updated = null });
 
     private async Task<StateFile> LoadFileAsync(CancellationToken cancellationToken)
     {
@@ -83,7 +86,7 @@ public sealed class StateStore(string stateDirectory, string target)
     /// <summary>The first layout: one flat state whose "target" names its section; its endpoint becomes a recorded resource.</summary>
     private static StateFile Migrate(KnnState flat)
     {
-        var own = flat with { Target = null, TrainFile = null, TestFile = null, LabelMapFile = null, FeatureColumns = null, Updated = null };
+        var (prepared, own) = Split(flat);
         if (flat.ModelName is { } model) own = own.WithResource(new KnnResource { Kind = ResourceKinds.Model, Name = model });
         if (flat.EndpointConfigName is { } config) own = own.WithResource(new KnnResource { Kind = ResourceKinds.EndpointConfig, Name = config, ModelName = flat.ModelName });
         if (flat.EndpointName is { } endpoint)
@@ -91,7 +94,7 @@ public sealed class StateStore(string stateDirectory, string target)
         return new StateFile
         {
             Version = StateFile.CurrentVersion,
-            Prepared = new KnnState { TrainFile = flat.TrainFile, TestFile = flat.TestFile, LabelMapFile = flat.LabelMapFile, FeatureColumns = flat.FeatureColumns },
+            Prepared = prepared,
             Targets = new(StringComparer.Ordinal) { [flat.Target ?? "local"] = own },
             Updated = flat.Updated,
         };
