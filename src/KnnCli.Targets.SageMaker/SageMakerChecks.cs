@@ -153,6 +153,11 @@ internal sealed class SageMakerChecks(CommonSettings settings, IWorkflowLog log,
         {
             return CheckResult.Fail("role", $"{role} does not exist", "create a SageMaker execution role, or pass the right --role");
         }
+        catch (ServiceUnreachableException e)
+        {
+            // Not a permission question: "allow iam:GetRole" would send the user the wrong way.
+            return Failed("role", "IAM GetRole", e, "");
+        }
         catch (KnnException e)
         {
             // Many identities may not read IAM: then only the format was checked, and the line says so.
