@@ -7,6 +7,8 @@ namespace KnnCli.Core.Workflow;
 
 public sealed record DeployOptions
 {
+    /// <summary>A model artifact to deploy instead of the last job's (the SDK's KNNModel(model_data=…)): s3://… or a local model.tar.gz.</summary>
+    public string? ModelData { get; init; }
     public string? ModelName { get; init; }
     public string? EndpointName { get; init; }
     public string? InstanceType { get; init; }
@@ -48,8 +50,8 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         CheckNames(options, context);
         ValidateAsyncOptions(options);
         var state = await context.State.LoadAsync(cancellationToken);
-        var artifact = state.ModelArtifactUri ?? throw NoModel(state);
-        var baseName = state.TrainingJobName ?? WorkflowContext.UniqueName("knn");
+        var artifact = options.ModelData ?? state.ModelArtifactUri ?? throw NoModel(state);
+        var baseName = options.ModelData is null ? state.TrainingJobName ?? WorkflowContext.UniqueName("knn") : WorkflowContext.UniqueName("knn-model");
         if (options.MaxConcurrency is not null && options.ServerlessMemory is null)
             throw new InputException("--max-concurrency needs --serverless-memory (a serverless endpoint).");
         var maxConcurrency = options.MaxConcurrency ?? 5;
@@ -66,12 +68,13 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         // before creating anything, so the running endpoint is neither replaced nor left beside a half-made twin.
         if (await target.Hosting.DescribeEndpointAsync(endpointName, cancellationToken) is { } existing)
             throw new InputException($"Endpoint {endpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {endpointName}` or pass another --endpoint-name.");
+        var modelArtifact = await ArtifactAsync(artifact, options.ModelData is not null, target, state, cancellationToken);
         var request = new DeployRequest
         {
             ModelName = options.ModelName ?? baseName,
             EndpointConfigName = options.EndpointName ?? baseName,
             EndpointName = endpointName,
-            ModelArtifact = StoreUri.Parse(artifact),
+            ModelArtifact = modelArtifact,
             InstanceType = options.InstanceType ?? DeployRequest.DefaultInstanceType,
             InstanceCount = options.InstanceCount ?? 1,
             Serverless = options.ServerlessMemory is { } memory ? new ServerlessSettings(memory, maxConcurrency, options.ProvisionedConcurrency) : null,
@@ -116,6 +119,38 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             AsyncOutput = request.Async?.OutputPath.ToString(),
             AsyncFailureOutput = request.Async?.FailurePath?.ToString(),
         };
+    }
+
+    /// <summary>
+    /// The artifact as a store URI: a given one must exist (a local file is uploaded under the prefix's models/ folder,
+    /// as the SDK uploads model_data for a local path); the last job's is used as recorded.
+    /// </summary>
+    private async Task<StoreUri> ArtifactAsync(string artifact, bool given, ITarget target, State.KnnState state, CancellationToken cancellationToken)
+    {
+        if (!given) return StoreUri.Parse(artifact);
+        if (StoreUri.IsStoreUri(artifact))
+        {
+            var uri = StoreUri.Parse(artifact);
+            if (!context.Settings.DryRun && !await target.Store.ExistsAsync(uri, cancellationToken))
+                throw new NotFoundException($"--model-data {artifact}: no such object; pass the model.tar.gz a training job wrote (knn status shows the last one).");
+            return uri;
+        }
+        var file = Path.GetFullPath(artifact, context.Settings.WorkingDirectory);
+        if (!File.Exists(file)) throw new InputException($"--model-data {ErrorText.Excerpt(artifact)}: no such file; pass a model.tar.gz or an s3:// URI.");
+        // Refused here rather than by an endpoint that fails to start minutes (and dollars) later.
+        await using (var model = File.OpenRead(file))
+            await ModelWorkflow.ReadAsync(model, artifact, cancellationToken);
+        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
+        var destination = new StoreUri(bucket, $"{context.Settings.Prefix}/models/{Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(file))}-{DateTime.UtcNow:yyyyMMddHHmmss}/model.tar.gz");
+        if (context.Settings.DryRun)
+        {
+            context.Log.Info($"Would upload {artifact} to {destination}");
+            return destination;
+        }
+        await target.Store.EnsureBucketAsync(bucket, cancellationToken);
+        await target.Store.PutFileAsync(file, destination, "application/x-gzip", null, cancellationToken);
+        context.Log.Info($"Uploaded {artifact} to {destination}");
+        return destination;
     }
 
     /// <summary>Why there is no model to deploy: the latest job has none (yet), or nothing was trained.</summary>

@@ -112,7 +112,8 @@ public sealed class ModelWorkflow(WorkflowContext context)
 
     private string Resolve(string path) => Path.GetFullPath(path, context.Settings.WorkingDirectory);
 
-    private static async Task<ModelArtifactContent> ReadAsync(Stream stream, string source, CancellationToken cancellationToken)
+    /// <summary>A model artifact's content; one that knn cannot read is an input error naming <paramref name="source"/>.</summary>
+    internal static async Task<ModelArtifactContent> ReadAsync(Stream stream, string source, CancellationToken cancellationToken)
     {
         try
         {

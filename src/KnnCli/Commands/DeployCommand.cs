@@ -7,6 +7,7 @@ namespace KnnCli.Commands;
 /// <summary>knn deploy: model, endpoint config and endpoint, waiting until InService.</summary>
 public static class DeployCommand
 {
+    public static readonly Option<string?> ModelData = new("--model-data") { Description = "Deploy this model artifact instead of the last training job's: s3://…/model.tar.gz or a local file" };
     public static readonly Option<string?> ModelName = new("--model-name") { Description = "Model name (default: the training job's name)" };
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint name (default: the training job's name)" };
     public static readonly Option<string?> InstanceType = InstanceTypeOption("--instance-type");
@@ -36,9 +37,11 @@ public static class DeployCommand
     {
         var command = new Command("deploy", "Deploy the trained model to an endpoint (local: a knn serve process on 127.0.0.1)");
         foreach (var option in Options) command.Options.Add(option);
+        // Deploy's own: knn run deploys the model it just trained.
+        command.Options.Add(ModelData);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            var result = await new DeployWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            var result = await new DeployWorkflow(verb.Workflow).RunAsync(Read(parse) with { ModelData = parse.GetValue(ModelData) }, ct);
             verb.Results.Write(result, CliJsonContext.Default.DeployResult, output => Print(output, result));
         });
         return command;
