@@ -88,6 +88,29 @@ public sealed class StateTests : IDisposable
     }
 
     [Fact]
+    public async Task Temporary_files_a_killed_knn_left_are_removed_by_the_next_command_and_a_live_writers_are_kept()
+    {
+        await KnnAsync("prepare");
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        await ended.WaitForExitAsync();
+        var data = Path.Combine(_directory, ".knn", "data");
+        var dead = Path.Combine(data, $".iris_train.csv.{ended.Id}.{Guid.NewGuid():N}.tmp");
+        var live = Path.Combine(data, $".iris_train.csv.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var notOurs = Path.Combine(data, ".someone-elses.tmp");
+        foreach (var file in new[] { dead, live, notOurs }) await File.WriteAllTextAsync(file, "half a write");
+
+        // A dry run leaves even the leftovers alone.
+        await KnnAsync("status", "--dry-run");
+        Assert.True(File.Exists(dead));
+
+        var status = await KnnAsync("status", "--verbose");
+        Assert.False(File.Exists(dead));
+        Assert.Contains($"Removed {dead}, left by knn (pid {ended.Id}), which ended in the middle of writing it.", status.Error);
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(notOurs));
+    }
+
+    [Fact]
     public async Task Two_deploys_at_once_in_one_folder_both_stay_recorded()
     {
         await TrainAsync();

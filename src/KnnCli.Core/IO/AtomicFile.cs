@@ -34,9 +34,16 @@ public static class AtomicFile
     public static Task WriteAllTextAsync(string path, string text, CancellationToken cancellationToken) =>
         WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
 
-    /// <summary>A hidden sibling name, unique per write.</summary>
+    /// <summary>A hidden sibling name, unique per write, naming the writing process (.NAME.PID.GUID.tmp).</summary>
     public static string TemporaryPathFor(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+
+    /// <summary>The pid of the process that was writing a temporary file, or null when the name is not one of ours.</summary>
+    public static int? WriterOf(string temporaryPath)
+    {
+        var parts = Path.GetFileName(temporaryPath).Split('.');
+        return parts.Length >= 5 && parts[^2].Length == 32 && int.TryParse(parts[^3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+    }
 
     private static void TryDelete(string path)
     {

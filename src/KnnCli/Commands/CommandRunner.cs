@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KnnCli.Core.Errors;
+using KnnCli.Core.IO;
 using KnnCli.Core.Settings;
 using KnnCli.Core.State;
 using KnnCli.Core.Workflow;
@@ -39,6 +40,8 @@ public static class CommandRunner
             var target = SettingsResolver.ResolveTarget(options, services.Environment, services.WorkingDirectory);
             var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn"), target).LoadAsync(cancellationToken);
             var settings = SettingsResolver.Resolve(options, services.Environment, services.WorkingDirectory, state);
+            // A dry run changes nothing, not even the leftovers of a killed run.
+            if (!settings.DryRun) LeftoverFiles.Sweep(settings.StateDirectory, log);
             var context = new WorkflowContext(settings, services.Targets, log)
             {
                 Costs = new CostGuard(new ConsoleConfirmation(services.Input, services.Error, services.Interactive && services.InputIsTerminal)),
