@@ -80,10 +80,12 @@ public sealed class JobTests(MotoServer moto) : IDisposable
         Assert.Equal(2, deploy.ExitCode);
         Assert.Contains("Training job killed-job is InProgress: wait for it with `knn wait`, then deploy.", deploy.Error);
 
+        Assert.Contains("Training job:   killed-job (InProgress): `knn wait` attaches to it", (await KnnAsync("status")).Output);
         var wait = await KnnProcess.RunAsync(_directory, "wait");
         Assert.Equal(1, wait.ExitCode);
         Assert.Matches(@"^error: Training job killed-job failed: the knn process \(pid \d+\) training it ended before the job did; run knn train again\s*$", wait.Error);
         Assert.Equal("Failed", RecordedStatus());
+        Assert.Contains("Training job:   killed-job (Failed)", (await KnnAsync("status")).Output);
         Assert.Contains("killed-job failed, so it has no model", (await KnnProcess.RunAsync(_directory, "deploy")).Error);
         // The log it wrote before it died is kept.
         Assert.Contains("Final configuration", (await KnnAsync("logs")).Output);

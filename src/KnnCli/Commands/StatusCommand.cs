@@ -39,7 +39,10 @@ public static class StatusCommand
         Show("Test file:", state.TestFile);
         Show("Train data:", state.TrainUri);
         Show("Test data:", state.TestUri);
-        Show("Training job:", state.TrainingJobName);
+        // The status as last recorded; an unfinished job is attached to (and its status brought up to date) by knn wait.
+        Show("Training job:", state.TrainingJobName is { } job
+            ? $"{job}{(state.TrainingJobStatus is { } status ? $" ({status})" : "")}{(state.TrainingJobStatus is "InProgress" or "Stopping" ? ": `knn wait` attaches to it" : "")}"
+            : null);
         Show("Model artifact:", state.ModelArtifactUri);
         Show("Endpoint:", result.Endpoint is { } e ? $"{e.EndpointName} ({e.Status}{(e.Url is null ? "" : $", {e.Url}")})" : state.EndpointName);
         output.WriteLine();
