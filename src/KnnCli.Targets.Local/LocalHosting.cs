@@ -87,7 +87,7 @@ public sealed class LocalHosting(FolderStore store, string root, TimeProvider cl
     {
         var endpoint = await LoadAsync(EndpointKind, endpointName, cancellationToken);
         if (endpoint is null) return null;
-        var running = endpoint.ProcessId is { } pid && endpoint.ProcessStarted is { } started && ServerProcess.IsRunning(pid, started);
+        var running = endpoint.ProcessId is { } pid && endpoint.ProcessStarted is { } started && ProcessIds.IsAlive(pid, started);
         return new EndpointDescription
         {
             EndpointName = endpoint.Name,

@@ -116,7 +116,7 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
     }
 
     private static bool IsTraining(LocalTrainingJob job) =>
-        job.Pid is { } pid && job.PidStarted is { } started && ServerProcess.IsRunning(pid, started);
+        job.Pid is { } pid && job.PidStarted is { } started && ProcessIds.IsAlive(pid, started);
 
     /// <summary>Local jobs run to completion inside TrainAsync; there is nothing left to stop.</summary>
     public async Task StopAsync(string jobName, CancellationToken cancellationToken) => await LoadAsync(jobName, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using KnnCli.Core.IO;
 
 namespace KnnCli.Targets.Local;
 
@@ -43,24 +44,10 @@ internal static partial class ServerProcess
         return (dotnet, [dll]);
     }
 
-    /// <summary>True when the process with this id is alive and is the one started at <paramref name="started"/>.</summary>
-    public static bool IsRunning(int processId, DateTimeOffset started)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited && Math.Abs((process.StartTime.ToUniversalTime() - started.UtcDateTime).TotalSeconds) < 2;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Asks the server to stop (SIGTERM: in-flight requests finish), then kills it if it has not within the grace period.</summary>
     public static async Task StopAsync(int processId, DateTimeOffset started, TimeSpan grace)
     {
-        if (!IsRunning(processId, started)) return;
+        if (!ProcessIds.IsAlive(processId, started)) return;
         using var process = Process.GetProcessById(processId);
         if (!OperatingSystem.IsWindows()) _ = Kill(processId, SignalTerminate);
         else process.Kill(entireProcessTree: true);

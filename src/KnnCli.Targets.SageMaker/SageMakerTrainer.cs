@@ -97,7 +97,7 @@ internal sealed class SageMakerTrainer(
     public async Task<TrainingResult> WaitAsync(string jobName, IWorkflowLog log, CancellationToken cancellationToken)
     {
         var job = await DescribeAsync(jobName, cancellationToken).ConfigureAwait(false);
-        var tail = new TrainingLogTail(logs, jobName, job.ResourceConfig?.InstanceCount ?? 1);
+        var tail = TailOf(jobName, job);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var printer = new StatusPrinter(jobName, log);
         using var wait = log.Wait($"training {jobName}");
@@ -109,7 +109,7 @@ internal sealed class SageMakerTrainer(
         {
             foreach (var logEvent in await tail.ReadNewAsync(cancellationToken).ConfigureAwait(false))
             {
-                var line = logEvent.Message?.TrimEnd('\n', '\r') ?? "";
+                var line = LineOf(logEvent);
                 log.Log(line);
                 if (TrainingMetrics.Parse(line) is { } metric) metrics[metric.Name] = metric.Value;
             }
@@ -153,10 +153,14 @@ internal sealed class SageMakerTrainer(
     public async IAsyncEnumerable<string> ReadLogAsync(string jobName, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var job = await DescribeAsync(jobName, cancellationToken).ConfigureAwait(false);
-        var tail = new TrainingLogTail(logs, jobName, job.ResourceConfig?.InstanceCount ?? 1);
-        foreach (var logEvent in await tail.ReadNewAsync(cancellationToken).ConfigureAwait(false))
-            yield return logEvent.Message?.TrimEnd('\n', '\r') ?? "";
+        foreach (var logEvent in await TailOf(jobName, job).ReadNewAsync(cancellationToken).ConfigureAwait(false))
+            yield return LineOf(logEvent);
     }
+
+    /// <summary>The job's CloudWatch streams, one per instance.</summary>
+    private TrainingLogTail TailOf(string jobName, DescribeTrainingJobResponse job) => new(logs, jobName, job.ResourceConfig?.InstanceCount ?? 1);
+
+    private static string LineOf(OutputLogEvent logEvent) => logEvent.Message?.TrimEnd('\n', '\r') ?? "";
 
     public async Task StopAsync(string jobName, CancellationToken cancellationToken) =>
         await sageMaker.StopTrainingJobAsync(new StopTrainingJobRequest { TrainingJobName = jobName }, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KnnCli.Core.Targets;
 
 namespace KnnCli.Core.IO;
@@ -14,7 +13,7 @@ public static class LeftoverFiles
         if (!Directory.Exists(stateDirectory)) return;
         foreach (var path in Directory.EnumerateFiles(stateDirectory, ".*.tmp", SearchOption.AllDirectories))
         {
-            if (AtomicFile.WriterOf(path) is not { } pid || IsAlive(pid)) continue;
+            if (AtomicFile.WriterOf(path) is not { } pid || ProcessIds.IsAlive(pid)) continue;
             try
             {
                 File.Delete(path);
@@ -24,23 +23,6 @@ public static class LeftoverFiles
             {
                 log.Verbose($"Could not remove the leftover {path}: {e.Message}");
             }
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 }

@@ -68,7 +68,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         // before creating anything, so the running endpoint is neither replaced nor left beside a half-made twin.
         if (await target.Hosting.DescribeEndpointAsync(endpointName, cancellationToken) is { } existing)
             throw new InputException($"Endpoint {endpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {endpointName}` or pass another --endpoint-name.");
-        var modelArtifact = await ArtifactAsync(artifact, options.ModelData is not null, target, state, cancellationToken);
+        var modelArtifact = options.ModelData is { } given ? await GivenArtifactAsync(given, target, state, cancellationToken) : StoreUri.Parse(artifact);
         var request = new DeployRequest
         {
             ModelName = options.ModelName ?? baseName,
@@ -122,12 +122,11 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
     }
 
     /// <summary>
-    /// The artifact as a store URI: a given one must exist (a local file is uploaded under the prefix's models/ folder,
-    /// as the SDK uploads model_data for a local path); the last job's is used as recorded.
+    /// --model-data as a store URI: an s3:// one must exist; a local file must be a model, and is uploaded under the
+    /// prefix's models/ folder, as the SDK uploads model_data given as a local path.
     /// </summary>
-    private async Task<StoreUri> ArtifactAsync(string artifact, bool given, ITarget target, State.KnnState state, CancellationToken cancellationToken)
+    private async Task<StoreUri> GivenArtifactAsync(string artifact, ITarget target, State.KnnState state, CancellationToken cancellationToken)
     {
-        if (!given) return StoreUri.Parse(artifact);
         if (StoreUri.IsStoreUri(artifact))
         {
             var uri = StoreUri.Parse(artifact);
@@ -140,14 +139,13 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         // Refused here rather than by an endpoint that fails to start minutes (and dollars) later.
         await using (var model = File.OpenRead(file))
             await ModelWorkflow.ReadAsync(model, artifact, cancellationToken);
-        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
+        var bucket = await context.ReadyBucketAsync(target, state, cancellationToken);
         var destination = new StoreUri(bucket, $"{context.Settings.Prefix}/models/{Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(file))}-{DateTime.UtcNow:yyyyMMddHHmmss}/model.tar.gz");
         if (context.Settings.DryRun)
         {
             context.Log.Info($"Would upload {artifact} to {destination}");
             return destination;
         }
-        await target.Store.EnsureBucketAsync(bucket, cancellationToken);
         await target.Store.PutFileAsync(file, destination, "application/x-gzip", null, cancellationToken);
         context.Log.Info($"Uploaded {artifact} to {destination}");
         return destination;

@@ -101,7 +101,7 @@ public sealed class TrainWorkflow(WorkflowContext context)
 
         // Recorded before it starts, so after Ctrl-C, kill -9 or --no-wait, `knn wait` and `knn status` know the job.
         var predictorType = known["predictor_type"];
-        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, new TrainingResult { JobName = request.JobName, Status = TrainingStatus.InProgress })
+        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, request.JobName, TrainingStatus.InProgress)
             with { PredictorType = predictorType }, cancellationToken);
         TrainingResult result;
         try
@@ -112,20 +112,20 @@ public sealed class TrainWorkflow(WorkflowContext context)
         {
             var status = await HandleCancelAsync(target, request.JobName, options.StopOnCancel);
             if (!context.Settings.DryRun)
-                await context.State.UpdateAsync(s => Current(s, new TrainingResult { JobName = request.JobName, Status = status }), CancellationToken.None);
+                await context.State.UpdateAsync(s => Current(s, request.JobName, status), CancellationToken.None);
             throw;
         }
 
-        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, result), cancellationToken);
+        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, result.JobName, result.Status, result.ModelArtifact), cancellationToken);
         return Report(result, sent);
     }
 
     /// <summary>The job as the current one: its model only once it completed, so an older job's model never stands in for it.</summary>
-    internal static KnnState Current(KnnState state, TrainingResult result) => state with
+    internal static KnnState Current(KnnState state, string jobName, TrainingStatus status, StoreUri? modelArtifact = null) => state with
     {
-        TrainingJobName = result.JobName,
-        TrainingJobStatus = result.Status.ToString(),
-        ModelArtifactUri = result.Status == TrainingStatus.Completed ? result.ModelArtifact?.ToString() : null,
+        TrainingJobName = jobName,
+        TrainingJobStatus = status.ToString(),
+        ModelArtifactUri = status == TrainingStatus.Completed ? modelArtifact?.ToString() : null,
     };
 
     /// <summary>The job's outcome for the user; a failed job is the remote work failing (exit 1) with the service's reason.</summary>

@@ -32,8 +32,7 @@ public sealed class UploadWorkflow(WorkflowContext context)
         if (options.Shards < 1) throw new InputException($"--shards {options.Shards}: must be at least 1.");
 
         await using var target = context.CreateTarget();
-        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
-        if (!context.Settings.DryRun) await target.Store.EnsureBucketAsync(bucket, cancellationToken);
+        var bucket = await context.ReadyBucketAsync(target, state, cancellationToken);
         var trainUri = await PutAsync(target, trainFile, bucket, options.Shards, options.Format, cancellationToken);
         var testUri = testFile is null ? (StoreUri?)null : await PutAsync(target, await InFormatAsync(testFile, options.Format, cancellationToken), bucket, cancellationToken);
 

@@ -18,7 +18,7 @@ public sealed class WaitWorkflow(WorkflowContext context)
         await using var target = context.CreateTarget();
         var result = await target.Trainer.WaitAsync(name, context.Log, cancellationToken);
         if (!context.Settings.DryRun)
-            await context.State.UpdateAsync(s => TrainWorkflow.Current(s, result), cancellationToken);
+            await context.State.UpdateAsync(s => TrainWorkflow.Current(s, result.JobName, result.Status, result.ModelArtifact), cancellationToken);
         return TrainWorkflow.Report(result, new Dictionary<string, string>());
     }
 

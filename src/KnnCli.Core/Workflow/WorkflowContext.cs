@@ -37,6 +37,14 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
     public async Task<string> ResolveBucketAsync(ITarget target, KnnState state, CancellationToken cancellationToken) =>
         Settings.Bucket ?? state.Bucket ?? await target.GetDefaultBucketAsync(cancellationToken);
 
+    /// <summary>The bucket, created when it does not exist yet (a fresh account has no default bucket); a dry run creates nothing.</summary>
+    public async Task<string> ReadyBucketAsync(ITarget target, KnnState state, CancellationToken cancellationToken)
+    {
+        var bucket = await ResolveBucketAsync(target, state, cancellationToken);
+        if (!Settings.DryRun) await target.Store.EnsureBucketAsync(bucket, cancellationToken);
+        return bucket;
+    }
+
     /// <summary>
     /// Records where the data went (target, region, bucket, prefix and the channel URIs), unless this is a dry run;
     /// <paramref name="more"/> adds the verb's own fields.
