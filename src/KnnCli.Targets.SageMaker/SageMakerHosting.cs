@@ -18,19 +18,8 @@ internal sealed class SageMakerHosting(
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
-        var role = request.RoleArn ?? defaultRoleArn
-            ?? throw new InputException("Deploying on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
         var tags = KnnTags.With(_production.Tags, request.Tags);
-
-        await sageMaker.CreateModelAsync(new CreateModelRequest
-        {
-            ModelName = request.ModelName,
-            PrimaryContainer = new ContainerDefinition { Image = KnnImageUris.For(region), ModelDataUrl = request.ModelArtifact.ToString() },
-            ExecutionRoleArn = role,
-            Tags = tags,
-            VpcConfig = SageMakerTrainer.Vpc(_production),
-            EnableNetworkIsolation = _production.NetworkIsolation ? true : null,
-        }, cancellationToken).ConfigureAwait(false);
+        await CreateModelAsync(request.ModelName, request.ModelArtifact, request.RoleArn, request.Tags, "Deploying", cancellationToken).ConfigureAwait(false);
         await sageMaker.CreateEndpointConfigAsync(new CreateEndpointConfigRequest
         {
             EndpointConfigName = request.EndpointConfigName,
@@ -56,6 +45,22 @@ internal sealed class SageMakerHosting(
         // The variant must exist (InService) before Application Auto Scaling can register it.
         if (request.ScaleToZero) await ScalingFor(request).ConfigureAsync(request.EndpointName, request.InstanceCount, log, cancellationToken).ConfigureAwait(false);
         return endpoint;
+    }
+
+    /// <summary>CreateModel for the k-NN image: an endpoint's model, or a transform job's.</summary>
+    internal async Task CreateModelAsync(string modelName, StoreUri artifact, string? roleArn, IReadOnlyDictionary<string, string> tags, string purpose, CancellationToken cancellationToken)
+    {
+        var role = roleArn ?? defaultRoleArn
+            ?? throw new InputException($"{purpose} on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
+        await sageMaker.CreateModelAsync(new CreateModelRequest
+        {
+            ModelName = modelName,
+            PrimaryContainer = new ContainerDefinition { Image = KnnImageUris.For(region), ModelDataUrl = artifact.ToString() },
+            ExecutionRoleArn = role,
+            Tags = KnnTags.With(_production.Tags, tags),
+            VpcConfig = SageMakerTrainer.Vpc(_production),
+            EnableNetworkIsolation = _production.NetworkIsolation ? true : null,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private AutoScaling.ScaleToZero ScalingFor(DeployRequest request) =>

@@ -74,7 +74,9 @@ internal sealed class SageMakerTargetInstance : ITarget
         var region = aws.Region.SystemName;
         _store = new S3ObjectStore(aws, dryRun, S3Encryption.From(settings.Production));
         Trainer = new SageMakerTrainer(SageMaker, Logs, region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production);
-        Hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production, scaleToZero);
+        var hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production, scaleToZero);
+        Hosting = hosting;
+        BatchTransformer = new SageMakerBatchTransformer(SageMaker, hosting, settings.DryRun, options.Timings, settings.Production);
         Runtime = new SageMakerEndpointRuntime(RuntimeClient, retry);
     }
 
@@ -91,6 +93,8 @@ internal sealed class SageMakerTargetInstance : ITarget
     public IHosting Hosting { get; }
 
     public IEndpointRuntime Runtime { get; }
+
+    public IBatchTransformer BatchTransformer { get; }
 
     internal ISageMakerClient SageMaker { get; }
 

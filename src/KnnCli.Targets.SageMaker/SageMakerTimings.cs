@@ -9,6 +9,9 @@ public sealed record SageMakerTimings
     /// <summary>DescribeTrainingJob at most this often while tailing logs (the SDK's 30 s).</summary>
     public TimeSpan TrainingStatusInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>DescribeTransformJob this often while a transform job runs (the SDK's wait_for_transform_job polls every 5 s).</summary>
+    public TimeSpan TransformStatusInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>waiters-2.json EndpointInService: every 30 s, at most 120 times.</summary>
     public TimeSpan EndpointInServiceDelay { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -32,5 +35,6 @@ public sealed record SageMakerTimings
         TrainingStatusInterval = TimeSpan.FromMilliseconds(20),
         EndpointInServiceDelay = TimeSpan.FromMilliseconds(20),
         EndpointDeletedDelay = TimeSpan.FromMilliseconds(20),
+        TransformStatusInterval = TimeSpan.FromMilliseconds(20),
     };
 }

@@ -67,6 +67,33 @@ public sealed class TransformWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task Join_input_writes_each_row_as_read_followed_by_its_prediction_in_csv()
+    {
+        var model = await WriteModelAsync();
+        var input = Write("labelled.csv", ["0, 1.10", "", "1,7.9\r", "0,6.2"]);
+        var output = Path.Combine(_directory, "joined.csv");
+
+        var result = await Workflow().RunAsync(new TransformOptions { Model = model, Input = input, Output = output, JoinInput = true, BatchSize = 2 }, CancellationToken.None);
+
+        // The row's own text (spaces kept, the line break and blank line gone), then the prediction.
+        Assert.Equal(["0, 1.10,0.0", "1,7.9,1.0", "0,6.2,1.0"], File.ReadAllLines(output));
+        Assert.Equal(2 / 3.0, result.Accuracy!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Join_input_in_json_lines_puts_the_row_under_SageMakerInput_and_the_prediction_under_SageMakerOutput()
+    {
+        var model = await WriteModelAsync(k: 2);
+        var output = Path.Combine(_directory, "joined.jsonl");
+
+        await Workflow().RunAsync(new TransformOptions { Model = model, Input = Write("rows.csv", ["1,7.5", "0,2"]), Output = output, JoinInput = true, Neighbors = true }, CancellationToken.None);
+
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("""{"SageMakerInput":[1.0,7.5],"SageMakerOutput":{"predicted_label":1.0,"distances":[0.25,0.25],"labels":[1.0,1.0]}}""", lines[0]);
+        Assert.StartsWith("""{"SageMakerInput":[0.0,2.0],"SageMakerOutput":{"predicted_label":0.0,""", lines[1]);
+    }
+
+    [Fact]
     public async Task Verbose_output_carries_each_neighbours_distance_and_label()
     {
         var model = await WriteModelAsync("regressor", k: 2);

@@ -16,6 +16,8 @@ public sealed class ResourceNameRuleTests
         { "CreateEndpointConfig", "EndpointConfigName", nameof(ResourceNames.EndpointConfig) },
         { "CreateEndpoint", "EndpointName", nameof(ResourceNames.Endpoint) },
         { "CreateEndpoint", "EndpointConfigName", nameof(ResourceNames.EndpointConfig) },
+        { "CreateTransformJob", "TransformJobName", nameof(ResourceNames.TransformJob) },
+        { "CreateTransformJob", "ModelName", nameof(ResourceNames.Model) },
     };
 
     private static NameRule Rule(string name) => name switch
@@ -25,6 +27,7 @@ public sealed class ResourceNameRuleTests
         nameof(ResourceNames.Model) => ResourceNames.Model,
         nameof(ResourceNames.EndpointConfig) => ResourceNames.EndpointConfig,
         nameof(ResourceNames.Endpoint) => ResourceNames.Endpoint,
+        nameof(ResourceNames.TransformJob) => ResourceNames.TransformJob,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

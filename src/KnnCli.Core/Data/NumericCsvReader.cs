@@ -30,16 +30,19 @@ public sealed class NumericCsvReader : INumericBatchReader
     private long _line;
     private float[] _features = new float[4096];
     private float[] _labels = new float[256];
+    private readonly List<string>? _text;
 
     /// <param name="displayName">How errors name the source (a path or s3:// URI).</param>
     /// <param name="labelColumns">1 when the first column is the label; 0 for feature-only rows (inference input).</param>
     /// <param name="classes">A classifier's classes: a label outside them is refused at its line (null: any label).</param>
-    public NumericCsvReader(Stream stream, string displayName, int labelColumns = 1, IReadOnlySet<float>? classes = null)
+    /// <param name="keepText">Each batch carries its rows' text as well (transform --join-input writes it back out).</param>
+    public NumericCsvReader(Stream stream, string displayName, int labelColumns = 1, IReadOnlySet<float>? classes = null, bool keepText = false)
     {
         _stream = stream;
         _displayName = displayName;
         _labelColumns = labelColumns;
         _classes = classes;
+        _text = keepText ? [] : null;
     }
 
     /// <summary>The line of the first row (after any blank lines), known once it is read.</summary>
@@ -59,6 +62,7 @@ public sealed class NumericCsvReader : INumericBatchReader
     {
         var rows = 0;
         var featureCount = 0;
+        _text?.Clear();
         while (rows < maxRows)
         {
             var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
@@ -74,10 +78,14 @@ public sealed class NumericCsvReader : INumericBatchReader
             _start += newline < 0 ? length : length + 1;
             if (IsBlank(line)) continue;
             ParseRow(line, rows, ref featureCount);
+            _text?.Add(Encoding.UTF8.GetString(line.EndsWith("\r"u8) ? line[..^1] : line));
             rows++;
         }
         RowCount += rows;
-        return new NumericBatch(_features.AsSpan(0, rows * featureCount).ToArray(), _labels.AsSpan(0, rows * _labelColumns).ToArray(), rows, FeatureCount ?? 0);
+        return new NumericBatch(_features.AsSpan(0, rows * featureCount).ToArray(), _labels.AsSpan(0, rows * _labelColumns).ToArray(), rows, FeatureCount ?? 0)
+        {
+            Text = _text?.ToArray(),
+        };
     }
 
     /// <summary>Moves the unread tail to the front and reads more; grows the buffer for a line longer than it.</summary>
@@ -244,4 +252,8 @@ public sealed class NumericCsvReader : INumericBatchReader
 }
 
 /// <summary>A batch of rows: features row-major, one label per row (empty when the reader has no label column).</summary>
-public sealed record NumericBatch(float[] Features, float[] Labels, int RowCount, int FeatureCount);
+public sealed record NumericBatch(float[] Features, float[] Labels, int RowCount, int FeatureCount)
+{
+    /// <summary>Each row's line as read (without its line break), when the reader keeps it.</summary>
+    public IReadOnlyList<string>? Text { get; init; }
+}

@@ -17,6 +17,9 @@ public interface ITarget : IAsyncDisposable
 
     IEndpointRuntime Runtime { get; }
 
+    /// <summary>Batch Transform jobs; null where transform runs in process (the local target).</summary>
+    IBatchTransformer? BatchTransformer => null;
+
     /// <summary>The bucket to use when none is configured (SageMaker: sagemaker-&lt;region&gt;-&lt;account&gt;).</summary>
     Task<string> GetDefaultBucketAsync(CancellationToken cancellationToken);
 }

@@ -68,7 +68,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         // before creating anything, so the running endpoint is neither replaced nor left beside a half-made twin.
         if (await target.Hosting.DescribeEndpointAsync(endpointName, cancellationToken) is { } existing)
             throw new InputException($"Endpoint {endpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {endpointName}` or pass another --endpoint-name.");
-        var modelArtifact = options.ModelData is { } given ? await GivenArtifactAsync(given, target, state, cancellationToken) : StoreUri.Parse(artifact);
+        var modelArtifact = options.ModelData is { } given ? await ModelSource.ToStoreAsync(context, target, state, given, "--model-data", cancellationToken) : StoreUri.Parse(artifact);
         var request = new DeployRequest
         {
             ModelName = options.ModelName ?? baseName,
@@ -119,36 +119,6 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             AsyncOutput = request.Async?.OutputPath.ToString(),
             AsyncFailureOutput = request.Async?.FailurePath?.ToString(),
         };
-    }
-
-    /// <summary>
-    /// --model-data as a store URI: an s3:// one must exist; a local file must be a model, and is uploaded under the
-    /// prefix's models/ folder, as the SDK uploads model_data given as a local path.
-    /// </summary>
-    private async Task<StoreUri> GivenArtifactAsync(string artifact, ITarget target, State.KnnState state, CancellationToken cancellationToken)
-    {
-        if (StoreUri.IsStoreUri(artifact))
-        {
-            var uri = StoreUri.Parse(artifact);
-            if (!context.Settings.DryRun && !await target.Store.ExistsAsync(uri, cancellationToken))
-                throw new NotFoundException($"--model-data {artifact}: no such object; pass the model.tar.gz a training job wrote (knn status shows the last one).");
-            return uri;
-        }
-        var file = Path.GetFullPath(artifact, context.Settings.WorkingDirectory);
-        if (!File.Exists(file)) throw new InputException($"--model-data {ErrorText.Excerpt(artifact)}: no such file; pass a model.tar.gz or an s3:// URI.");
-        // Refused here rather than by an endpoint that fails to start minutes (and dollars) later.
-        await using (var model = File.OpenRead(file))
-            await ModelWorkflow.ReadAsync(model, artifact, cancellationToken);
-        var bucket = await context.ReadyBucketAsync(target, state, cancellationToken);
-        var destination = new StoreUri(bucket, $"{context.Settings.Prefix}/models/{Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(file))}-{DateTime.UtcNow:yyyyMMddHHmmss}/model.tar.gz");
-        if (context.Settings.DryRun)
-        {
-            context.Log.Info($"Would upload {artifact} to {destination}");
-            return destination;
-        }
-        await target.Store.PutFileAsync(file, destination, "application/x-gzip", null, cancellationToken);
-        context.Log.Info($"Uploaded {artifact} to {destination}");
-        return destination;
     }
 
     /// <summary>Why there is no model to deploy: the latest job has none (yet), or nothing was trained.</summary>

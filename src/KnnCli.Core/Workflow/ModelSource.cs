@@ -30,4 +30,35 @@ public static class ModelSource
             throw new InputException($"{source}: not a readable k-NN model.tar.gz ({e.Message})", e);
         }
     }
+
+    /// <summary>
+    /// A model the target's instances can load, as a store URI (deploy --model-data, transform --model on sagemaker): an
+    /// s3:// one must exist; a local file must be a model, and is uploaded under the prefix's models/ folder, as the SDK
+    /// uploads model_data given as a local path.
+    /// </summary>
+    public static async Task<StoreUri> ToStoreAsync(WorkflowContext context, ITarget target, State.KnnState state, string artifact, string option, CancellationToken cancellationToken)
+    {
+        if (StoreUri.IsStoreUri(artifact))
+        {
+            var uri = StoreUri.Parse(artifact);
+            if (!context.Settings.DryRun && !await target.Store.ExistsAsync(uri, cancellationToken))
+                throw new NotFoundException($"{option} {artifact}: no such object; pass the model.tar.gz a training job wrote (knn status shows the last one).");
+            return uri;
+        }
+        var file = Path.GetFullPath(artifact, context.Settings.WorkingDirectory);
+        if (!File.Exists(file)) throw new InputException($"{option} {ErrorText.Excerpt(artifact)}: no such file; pass a model.tar.gz or an s3:// URI.");
+        // Refused here rather than by instances that fail to start minutes (and dollars) later.
+        await using (var model = File.OpenRead(file))
+            await ModelWorkflow.ReadAsync(model, artifact, cancellationToken);
+        var bucket = await context.ReadyBucketAsync(target, state, cancellationToken);
+        var destination = new StoreUri(bucket, $"{context.Settings.Prefix}/models/{Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(file))}-{DateTime.UtcNow:yyyyMMddHHmmss}/model.tar.gz");
+        if (context.Settings.DryRun)
+        {
+            context.Log.Info($"Would upload {artifact} to {destination}");
+            return destination;
+        }
+        await target.Store.PutFileAsync(file, destination, "application/x-gzip", null, cancellationToken);
+        context.Log.Info($"Uploaded {artifact} to {destination}");
+        return destination;
+    }
 }

@@ -20,8 +20,14 @@ public sealed record TransformOptions
     public required string Output { get; init; }
     /// <summary>Verbose output: each neighbour's label and distance (JSON Lines only).</summary>
     public bool Neighbors { get; init; }
+    /// <summary>Each output line carries its input row (Batch Transform's JoinSource Input).</summary>
+    public bool JoinInput { get; init; }
     /// <summary>Rows read and searched at once; memory stays bounded by one batch.</summary>
     public int BatchSize { get; init; } = 5000;
+    /// <summary>The transform job's name on SageMaker (default: knn-transform-&lt;timestamp&gt;).</summary>
+    public string? JobName { get; init; }
+    public string? InstanceType { get; init; }
+    public int? InstanceCount { get; init; }
 }
 
 public sealed record TransformResult(
@@ -34,18 +40,25 @@ public sealed record TransformResult(
     [property: JsonPropertyName("rows_per_second")] double RowsPerSecond,
     [property: JsonPropertyName("predictor_type")] string PredictorType,
     [property: JsonPropertyName("accuracy")] double? Accuracy,
-    [property: JsonPropertyName("mse")] double? MeanSquaredError);
+    [property: JsonPropertyName("mse")] double? MeanSquaredError,
+    [property: JsonPropertyName("transform_job_name")] string? TransformJobName = null);
+
+/// <summary>One row's prediction as it is written: the label's text, its value (for the scores), and in verbose mode the neighbours.</summary>
+public sealed record RowPrediction(string Label, float Value, IReadOnlyList<string>? Distances = null, IReadOnlyList<string>? Labels = null);
 
 /// <summary>
 /// transform: offline batch inference over a file with a model.tar.gz, like SageMaker Batch Transform with
-/// SplitType=Line and AssembleWith=Line: the input streams through in batches, the model runs in process, and
-/// each row's prediction is written in input order. Labelled input is scored as well.
+/// SplitType=Line and AssembleWith=Line. On the local target the model runs in process; on sagemaker a Batch
+/// Transform job runs it (<see cref="BatchTransformJob"/>). Either way each row's prediction is written in input
+/// order, and labelled input is scored.
 /// </summary>
 public sealed class TransformWorkflow(WorkflowContext context)
 {
     public async Task<TransformResult> RunAsync(TransformOptions options, CancellationToken cancellationToken)
     {
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
+        if (options.InstanceCount is < 1) throw new InputException($"--instance-count {options.InstanceCount}: must be at least 1.");
+        ResourceNames.TransformJob.Check("--job-name", options.JobName);
         var jsonLines = PredictionFile.IsJsonLines(options.Output);
         if (options.Neighbors && !jsonLines)
             throw new InputException("--neighbors needs JSON Lines output (--output FILE.jsonl): CSV holds one prediction per row.");
@@ -56,51 +69,26 @@ public sealed class TransformWorkflow(WorkflowContext context)
 
         var model = await ModelSource.LoadAsync(context, modelSource, cancellationToken);
         var labelColumns = await LabelColumn.DetectAsync(options.Input, model.FeatureDimension, cancellationToken);
-        // A classifier's labels must be its classes, or the accuracy would count rows that can never be right.
-        IReadOnlySet<float>? classes = model.Metadata.Predictor == PredictorType.Classifier ? model.Labels.ToHashSet() : null;
         var format = jsonLines ? "application/jsonlines" : "text/csv";
         context.Log.Info($"Transforming {options.Input} with {modelSource} ({model.Metadata.IndexType}, k={model.EffectiveK}) into {options.Output} ({format})");
-        if (context.Settings.DryRun)
-            return new TransformResult(modelSource, options.Input, options.Output, format, 0, 0, 0, model.Metadata.PredictorType, null, null);
-
         var watch = Stopwatch.StartNew();
-        var tally = new Tally();
-        await AtomicFile.WriteAsync(options.Output, async (output, ct) =>
+        string? jobName = null;
+        Tally tally;
+        if (context.Settings.Target == "sagemaker")
         {
-            await using var input = File.OpenRead(options.Input);
-            // The bar follows the bytes read (the row count is not known ahead); the rows done are shown beside it.
-            using var progress = context.Log.Progress("transform", input.Length, ProgressUnit.Bytes);
-            using var reader = new NumericCsvReader(input, options.Input, labelColumns, classes);
-            await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            var k = model.EffectiveK;
-            var line = new StringBuilder();
-            while (await reader.ReadBatchAsync(options.BatchSize, ct) is { RowCount: > 0 } batch)
-            {
-                var predictions = new float[batch.RowCount];
-                var distances = options.Neighbors ? new float[batch.RowCount * k] : [];
-                var neighbours = options.Neighbors ? new float[batch.RowCount * k] : [];
-                model.Predict(batch.Features, predictions, distances, neighbours);
-                for (var r = 0; r < batch.RowCount; r++)
-                {
-                    line.Clear();
-                    if (jsonLines)
-                    {
-                        PredictionFile.AppendJsonLine(line, Number(predictions[r]),
-                            options.Neighbors ? distances.Skip(r * k).Take(k).Select(Number) : null,
-                            options.Neighbors ? neighbours.Skip(r * k).Take(k).Select(Number) : null);
-                    }
-                    else
-                    {
-                        line.Append(Number(predictions[r]));
-                    }
-                    await writer.WriteLineAsync(line, ct);
-                    if (labelColumns == 1) tally.Add(predictions[r], batch.Labels[r]);
-                }
-                tally.Rows += batch.RowCount;
-                progress.Report(input.Position);
-                progress.Describe($"{tally.Rows:N0} rows");
-            }
-        }, cancellationToken);
+            var job = new BatchTransformJob(context);
+            var predictions = await job.RunAsync(options, state, modelSource, labelColumns == 1, cancellationToken);
+            if (predictions is null) return NothingDone(options, modelSource, format, model, job.JobName);
+            await using (predictions)
+                tally = await WriteAsync(options, model, labelColumns, jsonLines, predictions.NextAsync, cancellationToken);
+            await predictions.EndAsync(tally.Rows, cancellationToken);
+            jobName = job.JobName;
+        }
+        else
+        {
+            if (context.Settings.DryRun) return NothingDone(options, modelSource, format, model, null);
+            tally = await WriteAsync(options, model, labelColumns, jsonLines, (batch, _) => Task.FromResult(Predict(model, batch, options.Neighbors)), cancellationToken);
+        }
 
         var seconds = watch.Elapsed.TotalSeconds;
         var classifier = model.Metadata.Predictor == PredictorType.Classifier;
@@ -108,7 +96,83 @@ public sealed class TransformWorkflow(WorkflowContext context)
         return new TransformResult(modelSource, options.Input, options.Output, format, tally.Rows, seconds,
             seconds > 0 ? tally.Rows / seconds : 0, model.Metadata.PredictorType,
             scored && classifier ? (double)tally.Correct / tally.Rows : null,
-            scored && !classifier ? tally.SquaredError / tally.Rows : null);
+            scored && !classifier ? tally.SquaredError / tally.Rows : null,
+            jobName);
+    }
+
+    private static TransformResult NothingDone(TransformOptions options, string modelSource, string format, KnnModel model, string? jobName) =>
+        new(modelSource, options.Input, options.Output, format, 0, 0, 0, model.Metadata.PredictorType, null, null, jobName);
+
+    /// <summary>
+    /// Streams the input in batches, asks <paramref name="predict"/> for each batch's predictions and writes one line
+    /// per row, atomically: the output appears whole or not at all.
+    /// </summary>
+    private async Task<Tally> WriteAsync(TransformOptions options, KnnModel model, int labelColumns, bool jsonLines,
+        Func<NumericBatch, CancellationToken, Task<RowPrediction[]>> predict, CancellationToken cancellationToken)
+    {
+        // A classifier's labels must be its classes, or the accuracy would count rows that can never be right.
+        IReadOnlySet<float>? classes = model.Metadata.Predictor == PredictorType.Classifier ? model.Labels.ToHashSet() : null;
+        var tally = new Tally();
+        await AtomicFile.WriteAsync(options.Output, async (output, ct) =>
+        {
+            await using var input = File.OpenRead(options.Input);
+            // The bar follows the bytes read (the row count is not known ahead); the rows done are shown beside it.
+            using var progress = context.Log.Progress("transform", input.Length, ProgressUnit.Bytes);
+            using var reader = new NumericCsvReader(input, options.Input, labelColumns, classes, keepText: options.JoinInput && !jsonLines);
+            await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            var line = new StringBuilder();
+            while (await reader.ReadBatchAsync(options.BatchSize, ct) is { RowCount: > 0 } batch)
+            {
+                var predictions = await predict(batch, ct);
+                for (var r = 0; r < batch.RowCount; r++)
+                {
+                    AppendLine(line.Clear(), batch, r, labelColumns, predictions[r], jsonLines, options.JoinInput);
+                    await writer.WriteLineAsync(line, ct);
+                    if (labelColumns == 1) tally.Add(predictions[r].Value, batch.Labels[r]);
+                }
+                tally.Rows += batch.RowCount;
+                progress.Report(input.Position);
+                progress.Describe($"{tally.Rows:N0} rows");
+            }
+        }, cancellationToken);
+        return tally;
+    }
+
+    private static RowPrediction[] Predict(KnnModel model, NumericBatch batch, bool neighbors)
+    {
+        var k = model.EffectiveK;
+        var predictions = new float[batch.RowCount];
+        var distances = neighbors ? new float[batch.RowCount * k] : [];
+        var labels = neighbors ? new float[batch.RowCount * k] : [];
+        model.Predict(batch.Features, predictions, distances, labels);
+        return Enumerable.Range(0, batch.RowCount).Select(r => new RowPrediction(Number(predictions[r]), predictions[r],
+            neighbors ? distances.Skip(r * k).Take(k).Select(Number).ToArray() : null,
+            neighbors ? labels.Skip(r * k).Take(k).Select(Number).ToArray() : null)).ToArray();
+    }
+
+    /// <summary>
+    /// A row's output line. Joined with its input as Batch Transform's JoinSource Input joins CSV rows: in CSV the row
+    /// followed by the prediction; in JSON Lines {"SageMakerInput":[the row],"SageMakerOutput":{the prediction}}.
+    /// </summary>
+    private static void AppendLine(StringBuilder line, NumericBatch batch, int row, int labelColumns, RowPrediction prediction, bool jsonLines, bool joinInput)
+    {
+        if (!jsonLines)
+        {
+            if (joinInput) line.Append(batch.Text![row]).Append(',');
+            line.Append(prediction.Label);
+            return;
+        }
+        if (!joinInput)
+        {
+            PredictionFile.AppendJsonLine(line, prediction.Label, prediction.Distances, prediction.Labels);
+            return;
+        }
+        line.Append("{\"SageMakerInput\":[");
+        if (labelColumns == 1) line.Append(Number(batch.Labels[row])).Append(',');
+        line.AppendJoin(',', batch.Features.Skip(row * batch.FeatureCount).Take(batch.FeatureCount).Select(Number));
+        line.Append("],\"SageMakerOutput\":");
+        PredictionFile.AppendJsonLine(line, prediction.Label, prediction.Distances, prediction.Labels);
+        line.Append('}');
     }
 
     private static string Number(float value) => PythonNumberFormat.Format(value);

@@ -19,4 +19,7 @@ public interface ISageMakerClient
     Task<EmptyResponse> DeleteEndpointAsync(DeleteEndpointRequest request, CancellationToken cancellationToken);
     Task<ListEndpointsResponse> ListEndpointsAsync(ListEndpointsRequest request, CancellationToken cancellationToken);
     Task<ListTagsResponse> ListTagsAsync(ListTagsRequest request, CancellationToken cancellationToken);
+    Task<CreateTransformJobResponse> CreateTransformJobAsync(CreateTransformJobRequest request, CancellationToken cancellationToken);
+    Task<DescribeTransformJobResponse> DescribeTransformJobAsync(DescribeTransformJobRequest request, CancellationToken cancellationToken);
+    Task<EmptyResponse> StopTransformJobAsync(StopTransformJobRequest request, CancellationToken cancellationToken);
 }

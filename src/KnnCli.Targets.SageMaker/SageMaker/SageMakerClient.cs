@@ -54,4 +54,13 @@ internal sealed class SageMakerClient(AwsJsonClient json) : ISageMakerClient
 
     public Task<ListTagsResponse> ListTagsAsync(ListTagsRequest request, CancellationToken cancellationToken) =>
         json.SendAsync("ListTags", request, Types.ListTagsRequest, Types.ListTagsResponse, mutating: false, cancellationToken);
+
+    public Task<CreateTransformJobResponse> CreateTransformJobAsync(CreateTransformJobRequest request, CancellationToken cancellationToken) =>
+        json.SendAsync("CreateTransformJob", request, Types.CreateTransformJobRequest, Types.CreateTransformJobResponse, mutating: true, cancellationToken);
+
+    public Task<DescribeTransformJobResponse> DescribeTransformJobAsync(DescribeTransformJobRequest request, CancellationToken cancellationToken) =>
+        json.SendAsync("DescribeTransformJob", request, Types.DescribeTransformJobRequest, Types.DescribeTransformJobResponse, mutating: false, cancellationToken);
+
+    public Task<EmptyResponse> StopTransformJobAsync(StopTransformJobRequest request, CancellationToken cancellationToken) =>
+        json.SendAsync("StopTransformJob", request, Types.StopTransformJobRequest, Types.EmptyResponse, mutating: true, cancellationToken);
 }

@@ -32,5 +32,10 @@ namespace KnnCli.Targets.SageMaker.SageMaker;
 [JsonSerializable(typeof(ListModelsResponse))]
 [JsonSerializable(typeof(ListTagsRequest))]
 [JsonSerializable(typeof(ListTagsResponse))]
+[JsonSerializable(typeof(CreateTransformJobRequest))]
+[JsonSerializable(typeof(CreateTransformJobResponse))]
+[JsonSerializable(typeof(DescribeTransformJobRequest))]
+[JsonSerializable(typeof(DescribeTransformJobResponse))]
+[JsonSerializable(typeof(StopTransformJobRequest))]
 [JsonSerializable(typeof(EmptyResponse))]
 internal sealed partial class SageMakerJsonContext : JsonSerializerContext;

@@ -362,3 +362,81 @@ public sealed class ListTagsResponse
 
 /// <summary>The answer of an operation with no output (Delete*, StopTrainingJob).</summary>
 public sealed class EmptyResponse;
+
+// Batch Transform
+
+public sealed class TransformS3DataSource
+{
+    public required string S3DataType { get; init; }
+    public required string S3Uri { get; init; }
+}
+
+public sealed class TransformDataSource
+{
+    public required TransformS3DataSource S3DataSource { get; init; }
+}
+
+public sealed class TransformInput
+{
+    public required TransformDataSource DataSource { get; init; }
+    public string? ContentType { get; init; }
+    public string? SplitType { get; init; }
+}
+
+public sealed class TransformOutput
+{
+    public required string S3OutputPath { get; init; }
+    public string? Accept { get; init; }
+    public string? AssembleWith { get; init; }
+    public string? KmsKeyId { get; init; }
+}
+
+public sealed class TransformResources
+{
+    public required string InstanceType { get; init; }
+    public required int InstanceCount { get; init; }
+    public string? VolumeKmsKeyId { get; init; }
+}
+
+public sealed class DataProcessing
+{
+    public string? InputFilter { get; init; }
+    public string? OutputFilter { get; init; }
+    public string? JoinSource { get; init; }
+}
+
+public sealed class CreateTransformJobRequest
+{
+    public required string TransformJobName { get; init; }
+    public required string ModelName { get; init; }
+    public int? MaxPayloadInMB { get; init; }
+    public string? BatchStrategy { get; init; }
+    public required TransformInput TransformInput { get; init; }
+    public required TransformOutput TransformOutput { get; init; }
+    public required TransformResources TransformResources { get; init; }
+    public DataProcessing? DataProcessing { get; init; }
+    public IReadOnlyList<Tag>? Tags { get; init; }
+}
+
+public sealed class CreateTransformJobResponse
+{
+    public string? TransformJobArn { get; init; }
+}
+
+public sealed class DescribeTransformJobRequest
+{
+    public required string TransformJobName { get; init; }
+}
+
+public sealed class DescribeTransformJobResponse
+{
+    public string? TransformJobName { get; init; }
+    public string? TransformJobStatus { get; init; }
+    public string? FailureReason { get; init; }
+    public DateTimeOffset? CreationTime { get; init; }
+}
+
+public sealed class StopTransformJobRequest
+{
+    public required string TransformJobName { get; init; }
+}

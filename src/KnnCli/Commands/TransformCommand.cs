@@ -11,12 +11,16 @@ public static class TransformCommand
     public static readonly Option<string> Input = new("--input") { Description = "CSV of feature rows; a first column of labels turns on scoring", Required = true };
     public static readonly Option<string> OutputFile = new("--output") { Description = "Predictions FILE: .jsonl (JSON Lines) or .csv", Required = true };
     public static readonly Option<bool> Neighbors = new("--neighbors") { Description = "Verbose JSON Lines: each neighbour's label and distance" };
-    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows searched at once (bounds memory)", DefaultValueFactory = _ => 5000 };
+    public static readonly Option<bool> JoinInput = new("--join-input") { Description = "Each input row followed by its prediction (Batch Transform's JoinSource Input)" };
+    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows searched at once in process (bounds memory)", DefaultValueFactory = _ => 5000 };
+    public static readonly Option<string?> JobName = new("--job-name") { Description = "sagemaker: transform job name (default: knn-transform-<timestamp>)" };
+    public static readonly Option<string?> InstanceType = new("--instance-type") { Description = "sagemaker: transform instance type (default: ml.m5.large)" };
+    public static readonly Option<int?> InstanceCount = new("--instance-count") { Description = "sagemaker: transform instance count (default: 1)" };
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("transform", "Batch inference over a file with a model.tar.gz, in process, with a progress bar");
-        foreach (var option in new Option[] { Model, Input, OutputFile, Neighbors, BatchSize })
+        var command = new Command("transform", "Batch inference over a file with a model.tar.gz: in process on local, a Batch Transform job on sagemaker");
+        foreach (var option in new Option[] { Model, Input, OutputFile, Neighbors, JoinInput, BatchSize, JobName, InstanceType, InstanceCount })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
@@ -26,7 +30,11 @@ public static class TransformCommand
                 Input = parse.GetValue(Input)!,
                 Output = parse.GetValue(OutputFile)!,
                 Neighbors = parse.GetValue(Neighbors),
+                JoinInput = parse.GetValue(JoinInput),
                 BatchSize = parse.GetValue(BatchSize),
+                JobName = parse.GetValue(JobName),
+                InstanceType = parse.GetValue(InstanceType),
+                InstanceCount = parse.GetValue(InstanceCount),
             }, ct);
             verb.Results.Write(result, CliJsonContext.Default.TransformResult, output =>
             {
@@ -39,6 +47,7 @@ public static class TransformCommand
 
     public static void Print(KnnConsole output, TransformResult result)
     {
+        if (result.TransformJobName is { } job) output.WriteLine($"Transform job {job}: Completed");
         output.WriteLine($"Wrote {result.Rows:N0} predictions to {result.Output} ({result.Format}) in {result.Seconds:F2} s ({result.RowsPerSecond:N0} rows/s)");
         if (result.Accuracy is { } accuracy) output.WriteLine($"Accuracy: {accuracy:F4}");
         if (result.MeanSquaredError is { } mse) output.WriteLine($"MSE: {mse:G6}");
