@@ -32,6 +32,9 @@ public sealed class ModelContractTests
         { "sagemaker", "DeleteEndpoint", SageMakerTypes.DeleteEndpointRequest, null },
         { "sagemaker", "ListEndpoints", SageMakerTypes.ListEndpointsRequest, SageMakerTypes.ListEndpointsResponse },
         { "sagemaker", "ListTags", SageMakerTypes.ListTagsRequest, SageMakerTypes.ListTagsResponse },
+        { "sagemaker", "CreateTransformJob", SageMakerTypes.CreateTransformJobRequest, SageMakerTypes.CreateTransformJobResponse },
+        { "sagemaker", "DescribeTransformJob", SageMakerTypes.DescribeTransformJobRequest, SageMakerTypes.DescribeTransformJobResponse },
+        { "sagemaker", "StopTransformJob", SageMakerTypes.StopTransformJobRequest, null },
         { "logs", "DescribeLogStreams", LogsTypes.DescribeLogStreamsRequest, LogsTypes.DescribeLogStreamsResponse },
         { "logs", "GetLogEvents", LogsTypes.GetLogEventsRequest, LogsTypes.GetLogEventsResponse },
     };

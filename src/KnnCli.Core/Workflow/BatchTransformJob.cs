@@ -94,7 +94,7 @@ public sealed class BatchTransformJob(WorkflowContext context)
         if (!await target.Store.ExistsAsync(predictions, cancellationToken))
             throw new RemoteFailureException($"Transform job {jobName} completed but wrote no {predictions}.");
         context.Log.Info($"Reading the predictions from {predictions}");
-        return new JobPredictions(target, predictions, await target.Store.OpenReadAsync(predictions, cancellationToken));
+        return new JobPredictions(predictions, await target.Store.OpenReadAsync(predictions, cancellationToken), target);
     }
 
     private async Task UploadAsync(ITarget target, string file, StoreUri destination, CancellationToken cancellationToken)
@@ -126,9 +126,9 @@ public sealed class BatchTransformJob(WorkflowContext context)
 
 /// <summary>
 /// A transform job's output object read line by line: SageMaker's application/jsonlines lines, joined with their
-/// input rows or not. Owns the target it reads through.
+/// input rows or not. Disposes <paramref name="owner"/> (the target it reads through) with itself.
 /// </summary>
-public sealed class JobPredictions(ITarget target, StoreUri source, Stream stream) : IAsyncDisposable
+public sealed class JobPredictions(StoreUri source, Stream stream, IAsyncDisposable? owner = null) : IAsyncDisposable
 {
     private readonly StreamReader _reader = new(stream);
     private long _line;
@@ -193,6 +193,6 @@ public sealed class JobPredictions(ITarget target, StoreUri source, Stream strea
     public async ValueTask DisposeAsync()
     {
         _reader.Dispose();
-        await target.DisposeAsync();
+        if (owner is not null) await owner.DisposeAsync();
     }
 }

@@ -80,8 +80,10 @@ public sealed class TransformWorkflow(WorkflowContext context)
             var predictions = await job.RunAsync(options, state, modelSource, labelColumns == 1, cancellationToken);
             if (predictions is null) return NothingDone(options, modelSource, format, model, job.JobName);
             await using (predictions)
+            {
                 tally = await WriteAsync(options, model, labelColumns, jsonLines, predictions.NextAsync, cancellationToken);
-            await predictions.EndAsync(tally.Rows, cancellationToken);
+                await predictions.EndAsync(tally.Rows, cancellationToken);
+            }
             jobName = job.JobName;
         }
         else
