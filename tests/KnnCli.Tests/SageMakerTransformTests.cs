@@ -27,6 +27,7 @@ public sealed class SageMakerTransformTests(MotoServer moto) : IDisposable
     private readonly StringWriter _output = new();
     private readonly StringWriter _error = new();
     private FaultInjector? _faults;
+    private bool _noRole;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -42,7 +43,7 @@ public sealed class SageMakerTransformTests(MotoServer moto) : IDisposable
         _error.GetStringBuilder().Clear();
         var environment = moto.Environment.ToDictionary(e => e.Key, e => e.Value);
         environment["KNN_TARGET"] = "sagemaker";
-        environment["KNN_ROLE"] = MotoServer.RoleArn;
+        if (!_noRole) environment["KNN_ROLE"] = MotoServer.RoleArn;
         environment["KNN_PREFIX"] = $"knn-{_run}";
         environment["AWS_CONFIG_FILE"] = Path.Combine(_directory, "no-config");
         environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_directory, "no-credentials");
@@ -196,6 +197,21 @@ public sealed class SageMakerTransformTests(MotoServer moto) : IDisposable
         Assert.Contains("transform starts SageMaker instances (batch transform job: 1 × ml.m5.large, at most 24 instance-hours", _error.ToString());
         Assert.Contains("pass --yes", _error.ToString());
         Assert.DoesNotContain(_transport.Operations, o => o.StartsWith("SageMaker.Create", StringComparison.Ordinal));
+        Assert.False(await ExistsAsync(JobFolder.Append("input/rows.csv")));
+    }
+
+    [Fact]
+    public async Task No_role_or_an_s3_input_is_refused_in_one_line_before_anything_is_uploaded()
+    {
+        _noRole = true;
+        Assert.Equal(2, await TransformAsync(Write("rows.csv", "1.1"), Path.Combine(_directory, "out.csv"), "--yes"));
+        Assert.Equal("error: A Batch Transform job on SageMaker needs an execution role for its model: pass --role arn:aws:iam::<account>:role/<name>.", _error.ToString().Trim().Split('\n')[^1]);
+
+        _noRole = false;
+        Assert.Equal(2, await TransformAsync("s3://bucket/rows.csv", Path.Combine(_directory, "out.csv"), "--yes"));
+        Assert.Contains("--input s3://bucket/rows.csv: transform reads a local CSV file", _error.ToString());
+
+        Assert.Empty(_transport.Operations);
         Assert.False(await ExistsAsync(JobFolder.Append("input/rows.csv")));
     }
 

@@ -20,6 +20,9 @@ public sealed class BatchTransformJob(WorkflowContext context)
     /// <summary>The completed job's predictions, one per input row in input order; null in a dry run.</summary>
     public async Task<JobPredictions?> RunAsync(TransformOptions options, KnnState state, string modelSource, bool labelled, CancellationToken cancellationToken)
     {
+        // Refused before anything is uploaded: the job's model cannot be created without it.
+        if (context.Settings.RoleArn is null)
+            throw new InputException("A Batch Transform job on SageMaker needs an execution role for its model: pass --role arn:aws:iam::<account>:role/<name>.");
         var jobName = JobName = options.JobName ?? WorkflowContext.UniqueName("knn-transform");
         var instanceType = options.InstanceType ?? BatchTransformRequest.DefaultInstanceType;
         var instanceCount = options.InstanceCount ?? 1;

@@ -62,6 +62,8 @@ public sealed class TransformWorkflow(WorkflowContext context)
         var jsonLines = PredictionFile.IsJsonLines(options.Output);
         if (options.Neighbors && !jsonLines)
             throw new InputException("--neighbors needs JSON Lines output (--output FILE.jsonl): CSV holds one prediction per row.");
+        if (StoreUri.IsStoreUri(options.Input))
+            throw new InputException($"--input {ErrorText.Excerpt(options.Input)}: transform reads a local CSV file (on sagemaker it uploads the file itself); copy the object here first (aws s3 cp).");
         if (!File.Exists(options.Input)) throw new InputException($"{options.Input}: no such file.");
         var state = await context.State.LoadAsync(cancellationToken);
         var modelSource = options.Model ?? state.ModelArtifactUri
