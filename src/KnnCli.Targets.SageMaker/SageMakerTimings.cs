@@ -9,6 +9,9 @@ public sealed record SageMakerTimings
     /// <summary>DescribeTrainingJob at most this often while tailing logs (the SDK's 30 s).</summary>
     public TimeSpan TrainingStatusInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>DescribeHyperParameterTuningJob and its training jobs' list this often while a tuning job runs (the SDK's tuner polls as train does).</summary>
+    public TimeSpan TuningStatusInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>waiters-2.json EndpointInService: every 30 s, at most 120 times.</summary>
     public TimeSpan EndpointInServiceDelay { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -30,6 +33,7 @@ public sealed record SageMakerTimings
     {
         LogPollInterval = TimeSpan.FromMilliseconds(20),
         TrainingStatusInterval = TimeSpan.FromMilliseconds(20),
+        TuningStatusInterval = TimeSpan.FromMilliseconds(20),
         EndpointInServiceDelay = TimeSpan.FromMilliseconds(20),
         EndpointDeletedDelay = TimeSpan.FromMilliseconds(20),
     };

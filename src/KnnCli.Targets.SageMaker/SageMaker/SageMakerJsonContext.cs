@@ -33,4 +33,12 @@ namespace KnnCli.Targets.SageMaker.SageMaker;
 [JsonSerializable(typeof(ListTagsRequest))]
 [JsonSerializable(typeof(ListTagsResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
+// Hyperparameter tuning (knn tune --target sagemaker).
+[JsonSerializable(typeof(CreateHyperParameterTuningJobRequest))]
+[JsonSerializable(typeof(CreateHyperParameterTuningJobResponse))]
+[JsonSerializable(typeof(DescribeHyperParameterTuningJobRequest))]
+[JsonSerializable(typeof(DescribeHyperParameterTuningJobResponse))]
+[JsonSerializable(typeof(ListTrainingJobsForHyperParameterTuningJobRequest))]
+[JsonSerializable(typeof(ListTrainingJobsForHyperParameterTuningJobResponse))]
+[JsonSerializable(typeof(StopHyperParameterTuningJobRequest))]
 internal sealed partial class SageMakerJsonContext : JsonSerializerContext;
