@@ -18,51 +18,6 @@ public sealed class TuningTests(MotoServer moto) : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>A ListTrainingJobsForHyperParameterTuningJob reply; each job is (name, status, k, objective or null).</summary>
-    public static string ListReply(string tuningJob, params (string Name, string Status, string K, double? Objective)[] jobs) => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["TrainingJobSummaries"] = jobs.Select(j =>
-        {
-            var summary = new Dictionary<string, object>
-            {
-                ["TrainingJobName"] = j.Name,
-                ["TrainingJobArn"] = $"arn:aws:sagemaker:us-east-1:{MotoServer.AccountId}:training-job/{j.Name.ToLowerInvariant()}",
-                ["TuningJobName"] = tuningJob,
-                ["CreationTime"] = 1_764_720_000,
-                ["TrainingJobStatus"] = j.Status,
-                ["TunedHyperParameters"] = new Dictionary<string, string> { ["k"] = j.K, ["sample_size"] = "512" },
-            };
-            if (j.Objective is { } value)
-            {
-                summary["FinalHyperParameterTuningJobObjectiveMetric"] = new Dictionary<string, object> { ["MetricName"] = "test:accuracy", ["Value"] = value };
-                summary["ObjectiveStatus"] = "Succeeded";
-            }
-            if (j.Status == "Failed") summary["FailureReason"] = "AlgorithmError: k is larger than the sample";
-            return summary;
-        }).ToArray(),
-    });
-
-    /// <summary>A DescribeHyperParameterTuningJob reply in a given status (moto's own is Completed at once).</summary>
-    public static string DescribeReply(string tuningJob, string status, string? failureReason = null, int inProgress = 0)
-    {
-        var reply = new Dictionary<string, object>
-        {
-            ["HyperParameterTuningJobName"] = tuningJob,
-            ["HyperParameterTuningJobArn"] = $"arn:aws:sagemaker:us-east-1:{MotoServer.AccountId}:hyper-parameter-tuning-job/{tuningJob}",
-            ["HyperParameterTuningJobConfig"] = new Dictionary<string, object>
-            {
-                ["Strategy"] = "Bayesian",
-                ["ResourceLimits"] = new Dictionary<string, object> { ["MaxNumberOfTrainingJobs"] = 3, ["MaxParallelTrainingJobs"] = 1 },
-            },
-            ["HyperParameterTuningJobStatus"] = status,
-            ["CreationTime"] = 1_764_720_000,
-            ["TrainingJobStatusCounters"] = new Dictionary<string, int> { ["Completed"] = 1, ["InProgress"] = inProgress, ["NonRetryableError"] = 0 },
-            ["ObjectiveStatusCounters"] = new Dictionary<string, int> { ["Succeeded"] = 1, ["Pending"] = inProgress, ["Failed"] = 0 },
-        };
-        if (failureReason is not null) reply["FailureReason"] = failureReason;
-        return JsonSerializer.Serialize(reply);
-    }
-
     private async Task<(ITarget Target, CheckedTransport Transport, TrainingRequest Training)> StartAsync(RecordedResponses responses, RecordingLog log)
     {
         var transport = new CheckedTransport();
@@ -107,7 +62,7 @@ public sealed class TuningTests(MotoServer moto) : IDisposable
     {
         var log = new RecordingLog();
         var job = $"knn-tune-{_run}";
-        var responses = new RecordedResponses().Answer("ListTrainingJobsForHyperParameterTuningJob", ListReply(job,
+        var responses = new RecordedResponses().Answer("ListTrainingJobsForHyperParameterTuningJob", TuningReplies.List(job,
             ("knn-tune-001-aaaa", "Completed", "3", 0.90), ("FakeTrainingJobName", "Completed", "7", 0.97), ("knn-tune-003-cccc", "Failed", "20", null)));
         var (target, transport, training) = await StartAsync(responses, log);
         await using var _ = target;
@@ -154,10 +109,10 @@ public sealed class TuningTests(MotoServer moto) : IDisposable
         var job = $"knn-tune-{_run}";
         var responses = new RecordedResponses()
             // In progress twice, then moto's own answer: Completed.
-            .Answer("DescribeHyperParameterTuningJob", call => call <= 2 ? DescribeReply(job, "InProgress", inProgress: 1) : null)
+            .Answer("DescribeHyperParameterTuningJob", call => call <= 2 ? TuningReplies.Describe(job, "InProgress", inProgress: 1) : null)
             .Answer("ListTrainingJobsForHyperParameterTuningJob", call => call == 1
-                ? ListReply(job, ("knn-tune-001-aaaa", "Completed", "3", 0.90), ("FakeTrainingJobName", "InProgress", "7", null))
-                : ListReply(job, ("knn-tune-001-aaaa", "Completed", "3", 0.90), ("FakeTrainingJobName", "Completed", "7", 0.97)));
+                ? TuningReplies.List(job, ("knn-tune-001-aaaa", "Completed", "3", 0.90), ("FakeTrainingJobName", "InProgress", "7", null))
+                : TuningReplies.List(job, ("knn-tune-001-aaaa", "Completed", "3", 0.90), ("FakeTrainingJobName", "Completed", "7", 0.97)));
         var (target, transport, training) = await StartAsync(responses, log);
         await using var _ = target;
 
@@ -178,8 +133,8 @@ public sealed class TuningTests(MotoServer moto) : IDisposable
         var log = new RecordingLog();
         var job = $"knn-tune-{_run}";
         var responses = new RecordedResponses()
-            .Answer("DescribeHyperParameterTuningJob", DescribeReply(job, "Failed", "ClientError: the test channel is empty"))
-            .Answer("ListTrainingJobsForHyperParameterTuningJob", ListReply(job))
+            .Answer("DescribeHyperParameterTuningJob", TuningReplies.Describe(job, "Failed", "ClientError: the test channel is empty"))
+            .Answer("ListTrainingJobsForHyperParameterTuningJob", TuningReplies.List(job))
             .Answer("StopHyperParameterTuningJob", "{}");
         var (target, transport, training) = await StartAsync(responses, log);
         await using var _ = target;
