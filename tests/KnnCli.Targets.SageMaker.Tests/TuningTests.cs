@@ -132,10 +132,7 @@ public sealed class TuningTests(MotoServer moto) : IDisposable
     {
         var log = new RecordingLog();
         var job = $"knn-tune-{_run}";
-        var responses = new RecordedResponses()
-            .Answer("DescribeHyperParameterTuningJob", TuningReplies.Describe(job, "Failed", "ClientError: the test channel is empty"))
-            .Answer("ListTrainingJobsForHyperParameterTuningJob", TuningReplies.List(job))
-            .Answer("StopHyperParameterTuningJob", "{}");
+        var responses = TuningReplies.Failed(job, "ClientError: the test channel is empty").Answer("StopHyperParameterTuningJob", "{}");
         var (target, transport, training) = await StartAsync(responses, log);
         await using var _ = target;
 

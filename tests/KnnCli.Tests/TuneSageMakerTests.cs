@@ -21,14 +21,7 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private Dictionary<string, string?> Environment()
-    {
-        var environment = moto.Environment.ToDictionary(e => e.Key, e => (string?)e.Value);
-        environment["KNN_TARGET"] = "sagemaker";
-        environment["KNN_ROLE"] = MotoServer.RoleArn;
-        environment["KNN_PREFIX"] = $"knn-{_run}";
-        return environment;
-    }
+    private Dictionary<string, string?> Environment() => moto.KnnEnvironment($"knn-{_run}");
 
     private async Task<KnnRun> KnnAsync(params string[] args) => await KnnProcess.RunAsync(_directory, Environment(), args);
 
@@ -54,6 +47,8 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
         AssertRefused(await KnnAsync("tune", "--max-jobs", "3", "--k", "1,3,2000", "--yes"), "--k 1,3,2000: SageMaker tunes k from 1 to 1,024.");
         AssertRefused(await KnnAsync("tune", "--max-jobs", "3", "--sample-size", "100..1000", "--yes"), "--sample-size 100..1000: SageMaker tunes sample_size from 256 to 20,000,000.");
         AssertRefused(await KnnAsync("tune", "--max-jobs", "3", "--k", "5", "--yes"), "Nothing to tune");
+        AssertRefused(await KnnAsync("tune", "--max-jobs", "3", "--index-type", "faiss.Flat,faiss.IVFFlat", "--yes"),
+            "--index-type faiss.Flat,faiss.IVFFlat: a tuning job tunes k and sample_size only; give one value.");
         AssertRefused(await KnnAsync("tune", "--max-jobs", "3", "--folds", "3", "--stratify", "--yes"), "--folds, --stratify: only for tune on the local target");
         AssertRefused(await KnnAsync("tune", "--max-jobs", "3", "--max-parallel-jobs", "4", "--yes"), "--max-parallel-jobs 4: use 1 to --max-jobs (3).");
         AssertRefused(await KnnAsync("tune", "--max-jobs", "3", "--strategy", "Exhaustive", "--yes"), "--strategy Exhaustive: expected Bayesian, Random, Grid, Hyperband.");
@@ -120,8 +115,16 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
         Assert.StartsWith("FakeTrainingJobName", rows[0]);
         Assert.Contains("Training job knn-t-003-cccc (k=20, sample_size=512): Failed, AlgorithmError", human.Error);
 
+        // A regressor minimizes test:mse: the lowest objective leads.
+        var regressor = await InProcessAsync(responses, transport, ["tune", "--predictor-type", "regressor", "--k", "1..5", "--max-jobs", "2", "--job-name", $"knn-r-{_run}", "--yes", "--json"]);
+        Assert.True(regressor.Exit == 0, regressor.Error);
+        Assert.Equal("""{"Type":"Minimize","MetricName":"test:mse"}""",
+            transport.LastBody("SageMaker.CreateHyperParameterTuningJob").GetProperty("HyperParameterTuningJobConfig").GetProperty("HyperParameterTuningJobObjective").GetRawText());
+        Assert.Equal(["knn-t-001-aaaa", "FakeTrainingJobName", "knn-t-003-cccc"],
+            JsonDocument.Parse(regressor.Output).RootElement.GetProperty("training_jobs").EnumerateArray().Select(j => j.GetProperty("job_name").GetString()));
+
         var job = $"knn-t-{_run}";
-        var json = await InProcessAsync(responses, transport, ["tune", "--k", "1..20", "--sample-size", "256,512", "--max-jobs", "3", "--job-name", job, "--deploy-best", "--yes", "--json"]);
+        var json = await InProcessAsync(responses, transport, ["tune", "--k", "1..20", "--sample-size", "256,512", "--max-jobs", "3", "--index-metric", "COSINE", "--job-name", job, "--deploy-best", "--yes", "--json"]);
         try
         {
             Assert.True(json.Exit == 0, json.Error);
@@ -145,6 +148,7 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
             var statics = sent.GetProperty("TrainingJobDefinition").GetProperty("StaticHyperParameters");
             Assert.Equal("4", statics.GetProperty("feature_dim").GetString());
             Assert.Equal("classifier", statics.GetProperty("predictor_type").GetString());
+            Assert.Equal("COSINE", statics.GetProperty("index_metric").GetString());
             Assert.False(statics.TryGetProperty("k", out _));
             Assert.False(statics.TryGetProperty("sample_size", out _));
 
@@ -167,9 +171,7 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
     {
         var transport = new CheckedTransport();
         var job = $"knn-f-{_run}";
-        var responses = new RecordedResponses()
-            .Answer("DescribeHyperParameterTuningJob", TuningReplies.Describe(job, "Failed", "ClientError: no objective metric matched the logs"))
-            .Answer("ListTrainingJobsForHyperParameterTuningJob", TuningReplies.List(job));
+        var responses = TuningReplies.Failed(job, "ClientError: no objective metric matched the logs");
         await PrepareAndUploadAsync(responses, transport);
 
         var run = await InProcessAsync(responses, transport, ["tune", "--k", "1,3,5", "--max-jobs", "3", "--job-name", job, "--yes"]);

@@ -71,10 +71,9 @@ public sealed class TuningJobWorkflow(WorkflowContext context)
             throw new InputException("--strategy Grid searches lists only: give --k and --sample-size as values (1,3,5), not ranges.");
         if (options.PredictorType is { } predictorType) hyperparameters["predictor_type"] = predictorType;
         // One index type and metric per tuning job: k-NN tunes only k and sample_size.
-        hyperparameters["index_type"] = Single(options.IndexTypes, "--index-type");
-        hyperparameters["index_metric"] = Single(options.IndexMetrics, "--index-metric");
-        if (hyperparameters["index_type"] == "faiss.Flat") hyperparameters.Remove("index_type");
-        if (hyperparameters["index_metric"] == "L2") hyperparameters.Remove("index_metric");
+        // Sent only when not the container's default, as train sends them.
+        if (Single(options.IndexTypes, "--index-type") is var indexType and not "faiss.Flat") hyperparameters["index_type"] = indexType;
+        if (Single(options.IndexMetrics, "--index-metric") is var indexMetric and not "L2") hyperparameters["index_metric"] = indexMetric;
 
         var jobName = options.JobName ?? WorkflowContext.UniqueName("knn-tune");
         var train = new TrainOptions { Hyperparameters = hyperparameters, InstanceType = options.InstanceType, InstanceCount = options.InstanceCount, JobName = jobName };

@@ -49,4 +49,9 @@ public static class TuningReplies
         if (failureReason is not null) reply["FailureReason"] = failureReason;
         return JsonSerializer.Serialize(reply);
     }
+
+    /// <summary>Answers for a tuning job that failed with <paramref name="reason"/> before any training job ended.</summary>
+    public static RecordedResponses Failed(string tuningJob, string reason) => new RecordedResponses()
+        .Answer("DescribeHyperParameterTuningJob", Describe(tuningJob, "Failed", reason))
+        .Answer("ListTrainingJobsForHyperParameterTuningJob", List(tuningJob));
 }
