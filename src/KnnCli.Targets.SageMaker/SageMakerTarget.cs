@@ -73,7 +73,9 @@ internal sealed class SageMakerTargetInstance : ITarget
 
         var region = aws.Region.SystemName;
         _store = new S3ObjectStore(aws, dryRun, S3Encryption.From(settings.Production));
-        Trainer = new SageMakerTrainer(SageMaker, Logs, region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production);
+        var trainer = new SageMakerTrainer(SageMaker, Logs, region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production);
+        Trainer = trainer;
+        Tuner = new SageMakerTuner(SageMaker, trainer, settings.DryRun, options.Timings);
         var hosting = new SageMakerHosting(SageMaker, aws.Endpoint(AwsService.SageMakerRuntime), region, settings.RoleArn, settings.DryRun, options.Timings, settings.Production, scaleToZero);
         Hosting = hosting;
         BatchTransformer = new SageMakerBatchTransformer(SageMaker, hosting, settings.DryRun, options.Timings, settings.Production);
@@ -89,6 +91,8 @@ internal sealed class SageMakerTargetInstance : ITarget
     public IObjectStore Store => _store;
 
     public ITrainer Trainer { get; }
+
+    public ITuner Tuner { get; }
 
     public IHosting Hosting { get; }
 

@@ -12,6 +12,9 @@ public sealed record SageMakerTimings
     /// <summary>DescribeTransformJob this often while a transform job runs (the SDK's wait_for_transform_job polls every 5 s).</summary>
     public TimeSpan TransformStatusInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>DescribeHyperParameterTuningJob and its training jobs' list this often while a tuning job runs (the SDK's tuner polls as train does).</summary>
+    public TimeSpan TuningStatusInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>waiters-2.json EndpointInService: every 30 s, at most 120 times.</summary>
     public TimeSpan EndpointInServiceDelay { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -33,6 +36,7 @@ public sealed record SageMakerTimings
     {
         LogPollInterval = TimeSpan.FromMilliseconds(20),
         TrainingStatusInterval = TimeSpan.FromMilliseconds(20),
+        TuningStatusInterval = TimeSpan.FromMilliseconds(20),
         EndpointInServiceDelay = TimeSpan.FromMilliseconds(20),
         EndpointDeletedDelay = TimeSpan.FromMilliseconds(20),
         TransformStatusInterval = TimeSpan.FromMilliseconds(20),

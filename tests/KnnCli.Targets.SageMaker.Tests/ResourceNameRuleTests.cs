@@ -11,6 +11,7 @@ public sealed class ResourceNameRuleTests
     {
         { "CreateTrainingJob", "TrainingJobName", nameof(ResourceNames.TrainingJob) },
         { "CreateTrainingJob", "RoleArn", nameof(ResourceNames.Role) },
+        { "CreateHyperParameterTuningJob", "HyperParameterTuningJobName", nameof(ResourceNames.TuningJob) },
         { "CreateModel", "ModelName", nameof(ResourceNames.Model) },
         { "CreateModel", "ExecutionRoleArn", nameof(ResourceNames.Role) },
         { "CreateEndpointConfig", "EndpointConfigName", nameof(ResourceNames.EndpointConfig) },
@@ -23,6 +24,7 @@ public sealed class ResourceNameRuleTests
     private static NameRule Rule(string name) => name switch
     {
         nameof(ResourceNames.TrainingJob) => ResourceNames.TrainingJob,
+        nameof(ResourceNames.TuningJob) => ResourceNames.TuningJob,
         nameof(ResourceNames.Role) => ResourceNames.Role,
         nameof(ResourceNames.Model) => ResourceNames.Model,
         nameof(ResourceNames.EndpointConfig) => ResourceNames.EndpointConfig,

@@ -21,14 +21,7 @@ public sealed class CostGuardTests(MotoServer moto) : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private Dictionary<string, string?> Environment()
-    {
-        var environment = moto.Environment.ToDictionary(e => e.Key, e => (string?)e.Value);
-        environment["KNN_TARGET"] = "sagemaker";
-        environment["KNN_ROLE"] = MotoServer.RoleArn;
-        environment["KNN_PREFIX"] = $"knn-{_run}";
-        return environment;
-    }
+    private Dictionary<string, string?> Environment() => moto.KnnEnvironment($"knn-{_run}");
 
     private async Task<KnnRun> KnnAsync(params string[] args) => await KnnProcess.RunAsync(_directory, Environment(), args);
 

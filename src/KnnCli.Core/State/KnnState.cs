@@ -34,6 +34,10 @@ public sealed record KnnState
     [JsonPropertyName("model_artifact_uri")] public string? ModelArtifactUri { get; init; }
     [JsonPropertyName("predictor_type")] public string? PredictorType { get; init; }
 
+    // tune (sagemaker): the latest hyperparameter tuning job
+    [JsonPropertyName("tuning_job_name")] public string? TuningJobName { get; init; }
+    [JsonPropertyName("tuning_job_status")] public string? TuningJobStatus { get; init; }
+
     // deploy: the endpoint predict uses by default
     [JsonPropertyName("model_name")] public string? ModelName { get; init; }
     [JsonPropertyName("endpoint_config_name")] public string? EndpointConfigName { get; init; }

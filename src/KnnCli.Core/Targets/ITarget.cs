@@ -20,6 +20,9 @@ public interface ITarget : IAsyncDisposable
     /// <summary>Batch Transform jobs; null where transform runs in process (the local target).</summary>
     IBatchTransformer? BatchTransformer => null;
 
+    /// <summary>Hyperparameter tuning jobs; null where there are none (the local target tunes by cross-validation).</summary>
+    ITuner? Tuner => null;
+
     /// <summary>The bucket to use when none is configured (SageMaker: sagemaker-&lt;region&gt;-&lt;account&gt;).</summary>
     Task<string> GetDefaultBucketAsync(CancellationToken cancellationToken);
 }

@@ -40,6 +40,8 @@ public static class ResourceNames
     private const string HyphenatedName = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit";
 
     public static readonly NameRule TrainingJob = new("TrainingJobName", "training job name", "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", 1, 63, HyphenatedName);
+    public static readonly NameRule TuningJob = new("HyperParameterTuningJobName", "tuning job name", "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}", 1, 32,
+        "1 to 32 letters, digits and hyphens, starting and ending with a letter or digit");
     public static readonly NameRule Model = new("ModelName", "model name", @"[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?", 0, 63, HyphenatedName);
     public static readonly NameRule EndpointConfig = new("EndpointConfigName", "endpoint config name", "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", 0, 63, HyphenatedName);
     public static readonly NameRule Endpoint = new("EndpointName", "endpoint name", "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", 0, 63, HyphenatedName);
@@ -47,5 +49,5 @@ public static class ResourceNames
     public static readonly NameRule Role = new("RoleArn", "IAM role ARN", @"arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+", 20, 2048,
         "expected arn:aws:iam::<12-digit account>:role/<name>, 20 to 2048 characters");
 
-    public static IReadOnlyList<NameRule> All => [TrainingJob, Model, EndpointConfig, Endpoint, TransformJob, Role];
+    public static IReadOnlyList<NameRule> All => [TrainingJob, TuningJob, Model, EndpointConfig, Endpoint, TransformJob, Role];
 }

@@ -13,8 +13,17 @@ namespace KnnCli.Core.Workflow;
 /// </summary>
 public sealed class LocalTuning(WorkflowContext context)
 {
+    public const int DefaultFolds = 5;
+
     public async Task<TuneResult> RunAsync(TuneOptions options, CancellationToken cancellationToken)
     {
+        TuneWorkflow.RefuseOptions(
+            [("--sample-size", options.SampleSize is not null), ("--max-jobs", options.MaxJobs is not null), ("--max-parallel-jobs", options.MaxParallelJobs is not null),
+             ("--strategy", options.Strategy is not null), ("--job-name", options.JobName is not null), ("--instance-type", options.InstanceType is not null),
+             ("--instance-count", options.InstanceCount is not null), ("--deploy-best", options.DeployBest)],
+            "only for a tuning job (tune --target sagemaker); the local target cross-validates every --k candidate on this machine.");
+        var foldCount = options.Folds ?? DefaultFolds;
+        var seed = options.Seed ?? 0;
         if (options.K.Count == 0) throw new InputException("--k: give at least one value, e.g. --k 1,3,5,7.");
         if (options.K.Any(k => k < 1)) throw new InputException($"--k {options.K.First(k => k < 1)}: k must be at least 1.");
         var state = await context.State.LoadAsync(cancellationToken);
@@ -29,10 +38,10 @@ public sealed class LocalTuning(WorkflowContext context)
         var data = await ReadAsync(path, cancellationToken);
         var labels = data.Labels.Select(l => (double)l).ToArray();
         var folds = options.Stratify
-            ? CrossValidationFolds.Stratified(labels, options.Folds, options.Seed)
-            : CrossValidationFolds.KFold(data.RowCount, options.Folds, options.Seed);
+            ? CrossValidationFolds.Stratified(labels, foldCount, seed)
+            : CrossValidationFolds.KFold(data.RowCount, foldCount, seed);
         context.Log.Info($"Cross-validating {options.K.Count * options.IndexTypes.Count * options.IndexMetrics.Count} candidates on {data.RowCount} rows of {path} " +
-                         $"({options.Folds} {(options.Stratify ? "stratified " : "")}folds, seed {options.Seed})");
+                         $"({foldCount} {(options.Stratify ? "stratified " : "")}folds, seed {seed})");
 
         var maxK = options.K.Max();
         var candidates = new List<TuneCandidate>();
@@ -74,7 +83,7 @@ public sealed class LocalTuning(WorkflowContext context)
                 }
             }
         }
-        return new TuneResult(path, data.RowCount, options.Folds, options.Stratify, options.Seed, predictorType, candidates, Best(candidates, regressor));
+        return new TuneResult(path, data.RowCount, foldCount, options.Stratify, seed, predictorType, candidates, Best(candidates, regressor));
     }
 
     /// <summary>

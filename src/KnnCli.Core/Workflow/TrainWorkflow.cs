@@ -47,62 +47,17 @@ public sealed class TrainWorkflow(WorkflowContext context)
     {
         CheckNames(options, context);
         var state = await context.State.LoadAsync(cancellationToken);
-        var (known, extra) = SplitHyperparameters(options.Hyperparameters, state);
-        KnnHyperparameters hyperparameters;
-        try
-        {
-            hyperparameters = KnnHyperparameters.Parse(known);
-        }
-        catch (HyperparameterException e)
-        {
-            throw new InputException(e.Message, e);
-        }
-
-        var instanceCount = options.InstanceCount ?? 1;
-        if (instanceCount < 1) throw new InputException($"--instance-count {instanceCount}: must be at least 1.");
+        var given = CheckHyperparameters(options, state);
         await context.Costs.ConfirmAsync(context, "train", [Spend(options, context)], cancellationToken);
 
         await using var target = context.CreateTarget();
-        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
-        var upload = new UploadWorkflow(context);
-        var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", instanceCount, cancellationToken)
-            ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
-        var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", 1, cancellationToken);
-
-        var firstTrainObject = context.Settings.DryRun ? trainUri : await TrainChannel.CheckAsync(target, trainUri, instanceCount, cancellationToken);
-        var featureCount = await CountFeaturesAsync(target, firstTrainObject, trainLocal, hyperparameters.FeatureDim, cancellationToken);
-        try
-        {
-            hyperparameters.ValidateAgainst(featureCount);
-        }
-        catch (HyperparameterException e)
-        {
-            throw new InputException(e.Message, e);
-        }
-        hyperparameters = hyperparameters with { FeatureDim = featureCount };
-
-        var request = new TrainingRequest
-        {
-            JobName = options.JobName ?? WorkflowContext.UniqueName("knn"),
-            Hyperparameters = hyperparameters,
-            ExtraHyperparameters = extra,
-            Train = trainUri,
-            Test = testChannel?.Uri,
-            ContentType = ChannelContentType(firstTrainObject, testChannel?.Uri),
-            OutputPath = context.OutputPrefix(bucket),
-            InstanceType = options.InstanceType ?? TrainingRequest.DefaultInstanceType,
-            InstanceCount = instanceCount,
-            InputMode = options.InputMode,
-            RoleArn = context.Settings.RoleArn,
-            Tags = context.Settings.Production.Tags,
-        };
-        var sent = hyperparameters.ToStringMap().Concat(extra).ToDictionary(p => p.Key, p => p.Value);
+        var (request, bucket) = await PlanAsync(target, options, state, given, cancellationToken);
+        var sent = request.Hyperparameters.ToStringMap().Concat(given.Extra).ToDictionary(p => p.Key, p => p.Value);
         context.Log.Info($"Training job {request.JobName} on {target.Name}: {string.Join(", ", sent.Select(p => $"{p.Key}={p.Value}"))}");
 
         // Recorded before it starts, so after Ctrl-C, kill -9 or --no-wait, `knn wait` and `knn status` know the job.
-        var predictorType = known["predictor_type"];
-        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, request.JobName, TrainingStatus.InProgress)
-            with { PredictorType = predictorType }, cancellationToken);
+        await context.RecordDataAsync(bucket, request.Train, request.Test, s => Current(s, request.JobName, TrainingStatus.InProgress)
+            with { PredictorType = given.PredictorType }, cancellationToken);
         TrainingResult result;
         try
         {
@@ -116,8 +71,72 @@ public sealed class TrainWorkflow(WorkflowContext context)
             throw;
         }
 
-        await context.RecordDataAsync(bucket, trainUri, testChannel?.Uri, s => Current(s, result.JobName, result.Status, result.ModelArtifact), cancellationToken);
+        await context.RecordDataAsync(bucket, request.Train, request.Test, s => Current(s, result.JobName, result.Status, result.ModelArtifact), cancellationToken);
         return Report(result, sent);
+    }
+
+    /// <summary>Train's hyperparameters, checked with the container's rules: typed, the pass-through extras, and the predictor type.</summary>
+    internal sealed record CheckedHyperparameters(KnnHyperparameters Typed, IReadOnlyDictionary<string, string> Extra, string PredictorType);
+
+    /// <summary>The given hyperparameters (the notebook's filling required gaps) and instance count, checked before anything starts.</summary>
+    internal static CheckedHyperparameters CheckHyperparameters(TrainOptions options, KnnState state)
+    {
+        var (known, extra) = SplitHyperparameters(options.Hyperparameters, state);
+        KnnHyperparameters hyperparameters;
+        try
+        {
+            hyperparameters = KnnHyperparameters.Parse(known);
+        }
+        catch (HyperparameterException e)
+        {
+            throw new InputException(e.Message, e);
+        }
+
+        if (options.InstanceCount is < 1) throw new InputException($"--instance-count {options.InstanceCount}: must be at least 1.");
+        return new(hyperparameters, extra, known["predictor_type"]);
+    }
+
+    /// <summary>
+    /// The training job train would start (a tuning job's training jobs start the same): the bucket, the channels
+    /// (uploading a local file), feature_dim from the data, instances and output path.
+    /// </summary>
+    internal async Task<(TrainingRequest Request, string Bucket)> PlanAsync(ITarget target, TrainOptions options, KnnState state, CheckedHyperparameters given, CancellationToken cancellationToken)
+    {
+        var instanceCount = options.InstanceCount ?? 1;
+        var bucket = await context.ResolveBucketAsync(target, state, cancellationToken);
+        var upload = new UploadWorkflow(context);
+        var (trainUri, trainLocal) = await ResolveChannelAsync(target, upload, options.Train, state.TrainUri, state.TrainFile, bucket, "train", instanceCount, cancellationToken)
+            ?? throw new InputException("Nothing to train on: run `knn prepare` and `knn upload`, or pass --train FILE|s3://….");
+        var testChannel = await ResolveChannelAsync(target, upload, options.Test, options.Train is null ? state.TestUri : null, options.Train is null ? state.TestFile : null, bucket, "test", 1, cancellationToken);
+
+        var hyperparameters = given.Typed;
+        var firstTrainObject = context.Settings.DryRun ? trainUri : await TrainChannel.CheckAsync(target, trainUri, instanceCount, cancellationToken);
+        var featureCount = await CountFeaturesAsync(target, firstTrainObject, trainLocal, hyperparameters.FeatureDim, cancellationToken);
+        try
+        {
+            hyperparameters.ValidateAgainst(featureCount);
+        }
+        catch (HyperparameterException e)
+        {
+            throw new InputException(e.Message, e);
+        }
+
+        var request = new TrainingRequest
+        {
+            JobName = options.JobName ?? WorkflowContext.UniqueName("knn"),
+            Hyperparameters = hyperparameters with { FeatureDim = featureCount },
+            ExtraHyperparameters = given.Extra,
+            Train = trainUri,
+            Test = testChannel?.Uri,
+            ContentType = ChannelContentType(firstTrainObject, testChannel?.Uri),
+            OutputPath = context.OutputPrefix(bucket),
+            InstanceType = options.InstanceType ?? TrainingRequest.DefaultInstanceType,
+            InstanceCount = instanceCount,
+            InputMode = options.InputMode,
+            RoleArn = context.Settings.RoleArn,
+            Tags = context.Settings.Production.Tags,
+        };
+        return (request, bucket);
     }
 
     /// <summary>The job as the current one: its model only once it completed, so an older job's model never stands in for it.</summary>

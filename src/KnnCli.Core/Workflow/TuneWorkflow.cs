@@ -1,21 +1,38 @@
 using System.Text.Json.Serialization;
 using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
 
 namespace KnnCli.Core.Workflow;
 
 public sealed record TuneOptions
 {
-    /// <summary>A label-first, header-less CSV (default: the prepared train file).</summary>
+    /// <summary>A label-first, header-less CSV (default: the prepared train file); local target only.</summary>
     public string? Input { get; init; }
-    public IReadOnlyList<int> K { get; init; } = [1, 3, 5, 7];
-    public int Folds { get; init; } = 5;
+    public IntegerCandidates K { get; init; } = [1, 3, 5, 7];
+    /// <summary>Folds of k-fold cross-validation (default 5); local target only.</summary>
+    public int? Folds { get; init; }
     /// <summary>Keep each class's share in every fold (StratifiedKFold); classifier only.</summary>
     public bool Stratify { get; init; }
-    public uint Seed { get; init; }
+    /// <summary>The folds' shuffle seed (default 0); local target only.</summary>
+    public uint? Seed { get; init; }
     public IReadOnlyList<string> IndexTypes { get; init; } = ["faiss.Flat"];
     public IReadOnlyList<string> IndexMetrics { get; init; } = ["L2"];
     /// <summary>classifier or regressor (default: the last training's, else classifier).</summary>
     public string? PredictorType { get; init; }
+
+    // The sagemaker target's hyperparameter tuning job.
+    /// <summary>sample_size candidates (default: train's 1000, untuned).</summary>
+    public IntegerCandidates? SampleSize { get; init; }
+    /// <summary>The most training jobs the tuning job starts: its cost bound, required.</summary>
+    public int? MaxJobs { get; init; }
+    public int? MaxParallelJobs { get; init; }
+    /// <summary>Bayesian (default), Random, Grid or Hyperband.</summary>
+    public string? Strategy { get; init; }
+    public string? JobName { get; init; }
+    public string? InstanceType { get; init; }
+    public int? InstanceCount { get; init; }
+    /// <summary>Make the best training job the current one and deploy it.</summary>
+    public bool DeployBest { get; init; }
 }
 
 /// <summary>One candidate's cross-validated scores: mean and population standard deviation over the folds.</summary>
@@ -41,13 +58,26 @@ public sealed record TuneResult(
     [property: JsonPropertyName("best")] TuneCandidate Best);
 
 /// <summary>
-/// tune: choose hyperparameters by cross-validation. The local target runs k-fold cross-validation in-process
-/// (<see cref="LocalTuning"/>); the sagemaker target is where a hyperparameter tuning job belongs.
+/// tune: choose hyperparameters. The local target runs k-fold cross-validation in-process (<see cref="LocalTuning"/>);
+/// the sagemaker target runs a hyperparameter tuning job (<see cref="TuningJobWorkflow"/>).
 /// </summary>
 public sealed class TuneWorkflow(WorkflowContext context)
 {
+    /// <summary>True when this run starts a tuning job (the sagemaker target) rather than cross-validating locally.</summary>
+    public bool RunsTuningJob => context.Settings.Target == "sagemaker";
+
     public Task<TuneResult> RunAsync(TuneOptions options, CancellationToken cancellationToken) =>
-        context.Settings.Target == "sagemaker"
-            ? throw new InputException("tune --target sagemaker (a hyperparameter tuning job) is not available yet; run `knn tune` on the local target.")
+        RunsTuningJob
+            ? throw new InvalidOperationException("The sagemaker target tunes with a tuning job: call RunTuningJobAsync.")
             : new LocalTuning(context).RunAsync(options, cancellationToken);
+
+    public Task<TuningJobResult> RunTuningJobAsync(TuneOptions options, CancellationToken cancellationToken) =>
+        new TuningJobWorkflow(context).RunAsync(options, cancellationToken);
+
+    /// <summary>Refuses the options of the other target, naming them in one line.</summary>
+    internal static void RefuseOptions(IEnumerable<(string Option, bool Given)> options, string why)
+    {
+        var given = options.Where(o => o.Given).Select(o => o.Option).ToArray();
+        if (given.Length > 0) throw new InputException($"{string.Join(", ", given)}: {why}");
+    }
 }

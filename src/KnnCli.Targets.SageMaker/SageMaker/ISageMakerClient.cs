@@ -1,7 +1,7 @@
 namespace KnnCli.Targets.SageMaker.SageMaker;
 
 /// <summary>The SageMaker control-plane operations knn uses, shaped like AWSSDK.SageMaker's IAmazonSageMaker.</summary>
-public interface ISageMakerClient
+public partial interface ISageMakerClient
 {
     Task<CreateTrainingJobResponse> CreateTrainingJobAsync(CreateTrainingJobRequest request, CancellationToken cancellationToken);
     Task<DescribeTrainingJobResponse> DescribeTrainingJobAsync(DescribeTrainingJobRequest request, CancellationToken cancellationToken);

@@ -3,7 +3,7 @@ using KnnCli.Targets.SageMaker.Http;
 namespace KnnCli.Targets.SageMaker.SageMaker;
 
 /// <summary>SageMaker over AWS JSON 1.1 (X-Amz-Target: SageMaker.&lt;Operation&gt;).</summary>
-internal sealed class SageMakerClient(AwsJsonClient json) : ISageMakerClient
+internal sealed partial class SageMakerClient(AwsJsonClient json) : ISageMakerClient
 {
     private static readonly SageMakerJsonContext Types = SageMakerJsonContext.Default;
 

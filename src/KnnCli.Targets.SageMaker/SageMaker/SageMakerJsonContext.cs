@@ -38,4 +38,12 @@ namespace KnnCli.Targets.SageMaker.SageMaker;
 [JsonSerializable(typeof(DescribeTransformJobResponse))]
 [JsonSerializable(typeof(StopTransformJobRequest))]
 [JsonSerializable(typeof(EmptyResponse))]
+// Hyperparameter tuning (knn tune --target sagemaker).
+[JsonSerializable(typeof(CreateHyperParameterTuningJobRequest))]
+[JsonSerializable(typeof(CreateHyperParameterTuningJobResponse))]
+[JsonSerializable(typeof(DescribeHyperParameterTuningJobRequest))]
+[JsonSerializable(typeof(DescribeHyperParameterTuningJobResponse))]
+[JsonSerializable(typeof(ListTrainingJobsForHyperParameterTuningJobRequest))]
+[JsonSerializable(typeof(ListTrainingJobsForHyperParameterTuningJobResponse))]
+[JsonSerializable(typeof(StopHyperParameterTuningJobRequest))]
 internal sealed partial class SageMakerJsonContext : JsonSerializerContext;

@@ -1,31 +1,51 @@
 using System.CommandLine;
 using System.Globalization;
 using KnnCli.Core.Errors;
+using KnnCli.Core.Targets;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
 
 namespace KnnCli.Commands;
 
-/// <summary>knn tune: k-fold cross-validation over candidate k values (and index types and metrics).</summary>
+/// <summary>knn tune: k-fold cross-validation over candidate k values (and index types and metrics), or a SageMaker hyperparameter tuning job.</summary>
 public static class TuneCommand
 {
-    public static readonly Option<string?> Input = new("--input") { Description = "Label-first, header-less CSV (default: the prepared train file)" };
+    public static readonly Option<string?> Input = new("--input") { Description = "Label-first, header-less CSV (default: the prepared train file; local target)" };
     public static readonly Option<string> K = new("--k") { Description = "Candidate k values: a list (1,3,5,7) or a range (1..20)", DefaultValueFactory = _ => "1,3,5,7" };
-    public static readonly Option<int> Folds = new("--folds") { Description = "Folds of k-fold cross-validation", DefaultValueFactory = _ => 5 };
-    public static readonly Option<bool> Stratify = new("--stratify") { Description = "Keep each class's share in every fold (StratifiedKFold)" };
-    public static readonly Option<long> Seed = new("--seed") { Description = "Shuffle seed (scikit-learn's random_state)", DefaultValueFactory = _ => 0 };
+    public static readonly Option<int?> Folds = new("--folds") { Description = "Folds of k-fold cross-validation (default: 5; local target)" };
+    public static readonly Option<bool> Stratify = new("--stratify") { Description = "Keep each class's share in every fold (StratifiedKFold; local target)" };
+    public static readonly Option<long?> Seed = new("--seed") { Description = "Shuffle seed (scikit-learn's random_state; default: 0; local target)" };
     public static readonly Option<string> IndexType = new("--index-type") { Description = "Candidate index types, comma-separated (faiss.Flat, faiss.IVFFlat, faiss.IVFPQ)", DefaultValueFactory = _ => "faiss.Flat" };
     public static readonly Option<string> IndexMetric = new("--index-metric") { Description = "Candidate metrics, comma-separated (L2, INNER_PRODUCT, COSINE)", DefaultValueFactory = _ => "L2" };
     public static readonly Option<string?> PredictorType = new("--predictor-type") { Description = "classifier or regressor (default: the last training's, else classifier)" };
 
+    // The sagemaker target's hyperparameter tuning job; each training job takes train's --instance-type and --instance-count.
+    public static readonly Option<string?> SampleSize = new("--sample-size") { Description = "Candidate sample_size values, a list or a range (sagemaker; default: 1000, untuned)" };
+    public static readonly Option<int?> MaxJobs = new("--max-jobs") { Description = "Most training jobs the tuning job starts (sagemaker; required: the cost bound)" };
+    public static readonly Option<int?> MaxParallelJobs = new("--max-parallel-jobs") { Description = "Training jobs at a time (sagemaker; default: 1)" };
+    public static readonly Option<string?> Strategy = new("--strategy") { Description = "Bayesian (default), Random, Grid or Hyperband (sagemaker)" };
+    public static readonly Option<string?> JobName = new("--job-name") { Description = "Tuning job name (sagemaker; default: knn-tune-<timestamp>)" };
+    public static readonly Option<bool> DeployBest = new("--deploy-best") { Description = "Deploy the best training job as knn deploy would (sagemaker)" };
+
     public static Command Create(KnnServices services)
     {
-        var command = new Command("tune", "Cross-validate candidate hyperparameters and name the best (mean and std of accuracy and macro F1, or MSE)");
-        foreach (var option in new Option[] { Input, K, Folds, Stratify, Seed, IndexType, IndexMetric, PredictorType })
+        var command = new Command("tune", "Choose hyperparameters: cross-validate candidates here (mean and std of accuracy and macro F1, or MSE), or run a SageMaker tuning job (--target sagemaker)");
+        foreach (var option in new Option[]
+                 {
+                     Input, K, Folds, Stratify, Seed, IndexType, IndexMetric, PredictorType,
+                     SampleSize, MaxJobs, MaxParallelJobs, Strategy, JobName, TrainCommand.InstanceType, TrainCommand.InstanceCount, DeployBest,
+                 })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            var result = await new TuneWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            var workflow = new TuneWorkflow(verb.Workflow);
+            if (workflow.RunsTuningJob)
+            {
+                var job = await workflow.RunTuningJobAsync(Read(parse), ct);
+                verb.Results.Write(job, CliJsonContext.Default.TuningJobResult, output => Print(output, job));
+                return;
+            }
+            var result = await workflow.RunAsync(Read(parse), ct);
             verb.Results.Write(result, CliJsonContext.Default.TuneResult, output => Print(output, result));
         });
         return command;
@@ -41,28 +61,51 @@ public static class TuneCommand
             K = ParseIntegers(parse.GetValue(K)!, "--k"),
             Folds = parse.GetValue(Folds),
             Stratify = parse.GetValue(Stratify),
-            Seed = (uint)seed,
+            Seed = (uint?)seed,
             IndexTypes = SplitList(parse.GetValue(IndexType)!),
             IndexMetrics = SplitList(parse.GetValue(IndexMetric)!),
             PredictorType = parse.GetValue(PredictorType),
+            SampleSize = parse.GetValue(SampleSize) is { } sampleSize ? ParseIntegers(sampleSize, "--sample-size") : null,
+            MaxJobs = parse.GetValue(MaxJobs),
+            MaxParallelJobs = parse.GetValue(MaxParallelJobs),
+            Strategy = parse.GetValue(Strategy),
+            JobName = parse.GetValue(JobName),
+            InstanceType = parse.GetValue(TrainCommand.InstanceType),
+            InstanceCount = parse.GetValue(TrainCommand.InstanceCount),
+            DeployBest = parse.GetValue(DeployBest),
         };
     }
 
-    /// <summary>"1,3,5,7" or "1..20" (inclusive), or both mixed: "1..5,7,9".</summary>
-    public static IReadOnlyList<int> ParseIntegers(string text, string option)
+    /// <summary>"1,3,5,7" or "1..20" (inclusive, kept as a range), or both mixed: "1..5,7,9" (expanded).</summary>
+    public static IntegerCandidates ParseIntegers(string text, string option)
     {
+        var parts = SplitList(text);
+        if (parts.Length == 1 && Range(parts[0]) is var (min, max)) return IntegerCandidates.Between(min, max);
         var values = new List<int>();
-        foreach (var part in SplitList(text))
+        foreach (var part in parts)
         {
-            var range = part.Split("..");
-            if (range.Length == 2 && int.TryParse(range[0], CultureInfo.InvariantCulture, out var from) && int.TryParse(range[1], CultureInfo.InvariantCulture, out var to) && from <= to)
+            if (Range(part) is var (from, to))
+            {
+                // Expanded only within a list: a long span belongs in a range of its own.
+                if (to - from >= MaxListedValues) throw new InputException($"{option} {text}: give a long range ({from}..{to}) on its own, not inside a list.");
                 values.AddRange(Enumerable.Range(from, to - from + 1));
+            }
             else if (int.TryParse(part, CultureInfo.InvariantCulture, out var value))
                 values.Add(value);
             else
                 throw new InputException($"{option} {text}: expected whole numbers separated by commas (1,3,5) or a range (1..20).");
         }
-        return values.Distinct().ToArray();
+        return [.. values.Distinct()];
+    }
+
+    private const int MaxListedValues = 10_000;
+
+    private static (int From, int To)? Range(string part)
+    {
+        var range = part.Split("..");
+        return range.Length == 2 && int.TryParse(range[0], CultureInfo.InvariantCulture, out var from) && int.TryParse(range[1], CultureInfo.InvariantCulture, out var to) && from <= to
+            ? (from, to)
+            : null;
     }
 
     private static string[] SplitList(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -82,7 +125,22 @@ public static class TuneCommand
             : $"Best: k={best.K}, {best.IndexType}, {best.IndexMetric}: accuracy {Score(best.AccuracyMean)} ± {Score(best.AccuracyStd)}, macro F1 {Score(best.MacroF1Mean)} ± {Score(best.MacroF1Std)}");
     }
 
-    private static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+    public static void Print(KnnConsole output, TuningJobResult result)
+    {
+        output.WriteLine($"Tuning job {result.TuningJobName}: {result.Status} ({result.Strategy}, {result.ObjectiveType.ToLowerInvariant()} {result.ObjectiveMetric}, "
+            + $"{result.TrainingJobs.Count} of at most {result.MaxJobs} training jobs)");
+        if (result.TrainingJobs.Count > 0)
+        {
+            output.Table(["training job", "status", "k", "sample_size", result.ObjectiveMetric],
+                [.. result.TrainingJobs.Select(j => new[] { j.JobName, j.Status, Integer(j.K), Integer(j.SampleSize), Score(j.ObjectiveValue) })]);
+        }
+        if (result.Best is { } best)
+            output.WriteLine($"Best: {best.JobName}: k={Integer(best.K)}, sample_size={Integer(best.SampleSize)}: {result.ObjectiveMetric} {Score(best.ObjectiveValue)}");
+        if (result.Deploy is { } deploy) DeployCommand.Print(output, deploy);
+    }
+
+    private static string Integer(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+
 
     private static string Score(double? value) => value?.ToString("F4", CultureInfo.InvariantCulture) ?? "";
 }

@@ -18,5 +18,6 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(ModelPullResult))]
 [JsonSerializable(typeof(TransformResult))]
 [JsonSerializable(typeof(TuneResult))]
+[JsonSerializable(typeof(TuningJobResult))]
 [JsonSerializable(typeof(DoctorResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

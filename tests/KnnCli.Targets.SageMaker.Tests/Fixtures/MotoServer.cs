@@ -66,6 +66,16 @@ public sealed class MotoServer : IAsyncLifetime
         get { lock (_output) return _output.ToString(); }
     }
 
+    /// <summary>A knn process's variables for the sagemaker target on this server, its role, and its own <paramref name="prefix"/> in the bucket.</summary>
+    public Dictionary<string, string?> KnnEnvironment(string prefix)
+    {
+        var environment = Environment.ToDictionary(e => e.Key, e => (string?)e.Value);
+        environment["KNN_TARGET"] = "sagemaker";
+        environment["KNN_ROLE"] = RoleArn;
+        environment["KNN_PREFIX"] = prefix;
+        return environment;
+    }
+
     /// <summary>SageMakerTargetOptions that talk to this server, with fast waits; <paramref name="overrides"/> replace variables (null removes).</summary>
     public SageMakerTargetOptions Options(Func<HttpMessageHandler>? transport = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
