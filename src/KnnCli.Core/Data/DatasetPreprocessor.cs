@@ -29,52 +29,19 @@ public static class DatasetPreprocessor
     /// <param name="rowsRead">Told the number of data rows read so far, every few thousand rows.</param>
     public static PreparedDataset Load(TextReader reader, string displayName, string? labelColumn, IProgressReporter? rowsRead = null)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            HasHeaderRecord = true,
-            DetectColumnCountChanges = false,
-            BadDataFound = null,
-            TrimOptions = TrimOptions.Trim,
-        };
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header || header.All(h => h.Length == 0))
-            throw DataErrors.InFile(displayName, "the file is empty (no header row)");
-
-        var firstColumn = header[0].Length == 0 ? 1 : 0; // R's write.csv row names: an unnamed first column
-        var columns = header[firstColumn..];
+        using var csv = new CsvReader(reader, Configuration);
+        var (header, firstColumn, columns) = ReadHeader(csv, displayName);
         if (columns.Length < 2)
             throw DataErrors.At(displayName, 1, null, $"the header has {columns.Length} named column(s); a label and at least one feature are needed");
-        var duplicate = columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw DataErrors.At(displayName, 1, duplicate.Key, "the column name appears more than once");
 
         var label = labelColumn ?? (columns.Contains("Species", StringComparer.Ordinal) ? "Species" : columns[^1]);
-        var labelIndex = Array.IndexOf(columns, label);
-        if (labelIndex < 0)
-            throw DataErrors.At(displayName, 1, label, $"no such column; the columns are {string.Join(", ", columns.Take(20).Select(ErrorText.Excerpt))}{(columns.Length > 20 ? $" and {columns.Length - 20} more" : "")}");
+        var labelIndex = ColumnIndex(columns, label, displayName);
         var featureIndexes = Enumerable.Range(0, columns.Length).Where(i => i != labelIndex).ToArray();
 
         var rawLabels = new List<string>();
         var rawFeatures = new List<string[]>();
-        var previousLine = csv.Parser.RawRow;
-        while (csv.Read())
+        foreach (var (values, line) in DataRows(csv, displayName, header, firstColumn))
         {
-            var line = csv.Parser.RawRow;
-            var firstLine = previousLine + 1;
-            previousLine = line;
-            var record = csv.Parser.Record ?? [];
-            if (record.Length == 1 && record[0].Length == 0) continue; // a blank line
-            var spanned = csv.Parser.RawRecord.AsSpan().TrimEnd("\r\n").Count('\n');
-            if (spanned > 0)
-            {
-                // Numbers and class names never hold line breaks: a quote opened and never closed swallowed them.
-                var field = Array.FindIndex(record, f => f.Contains('\n'));
-                throw DataErrors.At(displayName, firstLine, field >= firstColumn ? header[field] : null,
-                    $"a quote opens a field that runs on over {spanned} more line(s); remove the stray \" or close the quote");
-            }
-            if (record.Length != header.Length)
-                throw DataErrors.At(displayName, line, null, $"the row has {record.Length} fields, the header has {header.Length}");
-            var values = record[firstColumn..];
             var features = new string[featureIndexes.Length];
             for (var f = 0; f < featureIndexes.Length; f++)
             {
@@ -103,6 +70,64 @@ public static class DatasetPreprocessor
         return new PreparedDataset(label, featureIndexes.Select(i => columns[i]).ToArray(), rows, map);
     }
 
+    /// <summary>How every headered CSV is read: fields trimmed, quotes as RFC 4180, bad data left for the checks that name it.</summary>
+    internal static CsvConfiguration Configuration { get; } = new(CultureInfo.InvariantCulture)
+    {
+        HasHeaderRecord = true,
+        DetectColumnCountChanges = false,
+        BadDataFound = null,
+        TrimOptions = TrimOptions.Trim,
+    };
+
+    /// <summary>The header row; an unnamed first column (R's write.csv row names) is not one of the named columns.</summary>
+    internal static (string[] Header, int FirstColumn, string[] Columns) ReadHeader(CsvReader csv, string displayName)
+    {
+        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header || header.All(h => h.Length == 0))
+            throw DataErrors.InFile(displayName, "the file is empty (no header row)");
+        var firstColumn = header[0].Length == 0 ? 1 : 0;
+        var columns = header[firstColumn..];
+        var duplicate = columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw DataErrors.At(displayName, 1, duplicate.Key, "the column name appears more than once");
+        return (header, firstColumn, columns);
+    }
+
+    /// <summary>
+    /// The data rows after the header: each one's named values and line, blank lines skipped; a row with the wrong
+    /// field count, or a quote that swallowed line breaks, is refused at its line.
+    /// </summary>
+    internal static IEnumerable<(string[] Values, long Line)> DataRows(CsvReader csv, string displayName, string[] header, int firstColumn)
+    {
+        var previousLine = csv.Parser.RawRow;
+        while (csv.Read())
+        {
+            var line = csv.Parser.RawRow;
+            var firstLine = previousLine + 1;
+            previousLine = line;
+            var record = csv.Parser.Record ?? [];
+            if (record.Length == 1 && record[0].Length == 0) continue; // a blank line
+            var spanned = csv.Parser.RawRecord.AsSpan().TrimEnd("\r\n").Count('\n');
+            if (spanned > 0)
+            {
+                // Numbers and class names never hold line breaks: a quote opened and never closed swallowed them.
+                var field = Array.FindIndex(record, f => f.Contains('\n'));
+                throw DataErrors.At(displayName, firstLine, field >= firstColumn ? header[field] : null,
+                    $"a quote opens a field that runs on over {spanned} more line(s); remove the stray \" or close the quote");
+            }
+            if (record.Length != header.Length)
+                throw DataErrors.At(displayName, line, null, $"the row has {record.Length} fields, the header has {header.Length}");
+            yield return (record[firstColumn..], line);
+        }
+    }
+
+    /// <summary>A named column's index; a missing one is refused with the columns there are.</summary>
+    internal static int ColumnIndex(string[] columns, string name, string displayName)
+    {
+        var index = Array.IndexOf(columns, name);
+        return index >= 0 ? index
+            : throw DataErrors.At(displayName, 1, name, $"no such column; the columns are {string.Join(", ", columns.Take(20).Select(ErrorText.Excerpt))}{(columns.Length > 20 ? $" and {columns.Length - 20} more" : "")}");
+    }
+
     /// <summary>Numeric labels are kept (regression or pre-encoded classes); otherwise class names become 0..n-1.</summary>
     private static (string[] Labels, LabelMap? Map) EncodeLabels(List<string> raw, string labelColumn)
     {
@@ -116,7 +141,7 @@ public static class DatasetPreprocessor
         return (raw.Select(name => index[name].ToString(CultureInfo.InvariantCulture)).ToArray(), map);
     }
 
-    private static string FormatNumber(string text, string file, long line, string column)
+    internal static string FormatNumber(string text, string file, long line, string column)
     {
         if (text.Length == 0 || text.Equals("NA", StringComparison.Ordinal))
             throw DataErrors.At(file, line, column, "the value is missing");
@@ -127,7 +152,7 @@ public static class DatasetPreprocessor
         return PythonNumberFormat.Format(value);
     }
 
-    private static bool IsFiniteNumber(string text) =>
+    internal static bool IsFiniteNumber(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
 
     private static double ParseDouble(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -10,6 +10,14 @@ public sealed record LabelMap(
     public static LabelMap FromNames(string labelColumn, IEnumerable<string> names) =>
         new(labelColumn, names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
 
+    /// <summary>The label map prepare saved; null when there is none (numeric labels, or nothing prepared).</summary>
+    public static async Task<LabelMap?> LoadAsync(string? path, CancellationToken cancellationToken)
+    {
+        if (path is null || !File.Exists(path)) return null;
+        await using var stream = File.OpenRead(path);
+        return await System.Text.Json.JsonSerializer.DeserializeAsync(stream, CoreJsonContext.Default.LabelMap, cancellationToken);
+    }
+
     /// <summary>The class name for a predicted label, or the number itself when it is not a class index.</summary>
     public string NameOf(double label)
     {

@@ -18,7 +18,8 @@ public sealed class BatchTransformJob(WorkflowContext context)
     public string? JobName { get; private set; }
 
     /// <summary>The completed job's predictions, one per input row in input order; null in a dry run.</summary>
-    public async Task<JobPredictions?> RunAsync(TransformOptions options, KnnState state, string modelSource, bool labelled, CancellationToken cancellationToken)
+    /// <param name="inputPath">The rows to upload: options.Input, or its rewrite from a header (of the same name).</param>
+    public async Task<JobPredictions?> RunAsync(TransformOptions options, string inputPath, KnnState state, string modelSource, bool labelled, CancellationToken cancellationToken)
     {
         // Refused before anything is uploaded: the job's model cannot be created without it.
         if (context.Settings.RoleArn is null)
@@ -34,7 +35,7 @@ public sealed class BatchTransformJob(WorkflowContext context)
         var target = context.CreateTarget();
         try
         {
-            var predictions = await RunJobAsync(target, options, state, modelSource, labelled, jobName, instanceType, instanceCount, cancellationToken);
+            var predictions = await RunJobAsync(target, options, inputPath, state, modelSource, labelled, jobName, instanceType, instanceCount, cancellationToken);
             if (predictions is null) await target.DisposeAsync();
             return predictions;
         }
@@ -45,17 +46,17 @@ public sealed class BatchTransformJob(WorkflowContext context)
         }
     }
 
-    private async Task<JobPredictions?> RunJobAsync(ITarget target, TransformOptions options, KnnState state, string modelSource, bool labelled,
+    private async Task<JobPredictions?> RunJobAsync(ITarget target, TransformOptions options, string inputPath, KnnState state, string modelSource, bool labelled,
         string jobName, string instanceType, int instanceCount, CancellationToken cancellationToken)
     {
         var transformer = target.BatchTransformer ?? throw new InputException($"The {target.Name} target has no Batch Transform jobs.");
         var artifact = await ModelSource.ToStoreAsync(context, target, state, modelSource, "--model", cancellationToken);
         var bucket = await context.ReadyBucketAsync(target, state, cancellationToken);
         var root = new StoreUri(bucket, $"{context.Settings.Prefix}/transform/{jobName}");
-        var fileName = Path.GetFileName(options.Input);
+        var fileName = Path.GetFileName(inputPath);
         var input = root.Append($"input/{fileName}");
         var output = root.Append("output");
-        await UploadAsync(target, options.Input, input, cancellationToken);
+        await UploadAsync(target, inputPath, input, cancellationToken);
 
         var request = new BatchTransformRequest
         {

@@ -15,6 +15,10 @@ public sealed record PredictOptions
     public IReadOnlyList<string> Rows { get; init; } = [];
     public string ContentType { get; init; } = InferencePayloads.Csv;
     public string Accept { get; init; } = InferencePayloads.Json;
+    /// <summary>The input's first row names its columns (detected when not set).</summary>
+    public bool Header { get; init; }
+    /// <summary>The label column of a headered input (default: the prepared label column, when the header has it).</summary>
+    public string? Label { get; init; }
     /// <summary>Ask for verbose responses (each neighbour's label and distance).</summary>
     public bool Neighbors { get; init; }
     public int BatchSize { get; init; } = 1000;
@@ -26,7 +30,9 @@ public sealed record PredictedRow(
     [property: JsonPropertyName("label")] double? Label,
     [property: JsonPropertyName("prediction")] double Prediction,
     [property: JsonPropertyName("neighbor_labels")] double[]? NeighborLabels,
-    [property: JsonPropertyName("neighbor_distances")] double[]? NeighborDistances);
+    [property: JsonPropertyName("neighbor_distances")] double[]? NeighborDistances,
+    [property: JsonPropertyName("label_class")] string? LabelClass = null,
+    [property: JsonPropertyName("predicted_class")] string? PredictedClass = null);
 
 public sealed record PredictResult(
     [property: JsonPropertyName("endpoint_name")] string EndpointName,
@@ -64,11 +70,11 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var endpoint = options.EndpointName ?? state.EndpointName
             ?? throw new InputException("No endpoint: run `knn deploy` first or pass --endpoint-name.");
         var featureCount = state.FeatureColumns?.Count;
-        var labelMap = await LoadLabelMapAsync(state.LabelMapFile, cancellationToken);
+        var labelMap = await LabelMap.LoadAsync(state.LabelMapFile, cancellationToken);
         // A classifier's labels are its label map's indexes; another label could never be predicted right.
         IReadOnlySet<float>? classes = labelMap is not null && (state.PredictorType ?? "classifier") == "classifier"
             ? Enumerable.Range(0, labelMap.Classes.Count).Select(i => (float)i).ToHashSet() : null;
-        var (features, labels) = await LoadRowsAsync(options, state.TestFile, featureCount, classes, cancellationToken);
+        var (features, labels) = await LoadRowsAsync(options, state, featureCount, classes, cancellationToken);
         var accept = options.Neighbors ? $"{InferencePayloads.MediaType(options.Accept)}; verbose=true" : options.Accept;
 
         await using var target = context.CreateTarget();
@@ -99,8 +105,11 @@ public sealed class PredictWorkflow(WorkflowContext context)
                 });
         }
 
-        var rows = features.Select((f, i) => new PredictedRow(f, labels?[i], predictions[i].PredictedLabel, predictions[i].Labels, predictions[i].Distances)).ToArray();
         var predictorType = state.PredictorType ?? "classifier";
+        // Class names where prepare saved them: setosa, not 0.
+        var names = predictorType == "classifier" ? labelMap : null;
+        var rows = features.Select((f, i) => new PredictedRow(f, labels?[i], predictions[i].PredictedLabel, predictions[i].Labels, predictions[i].Distances,
+            labels is null ? null : names?.NameOf(labels[i]), names?.NameOf(predictions[i].PredictedLabel))).ToArray();
         ClassificationReport? report = null;
         double? mse = null;
         if (labels is not null)
@@ -120,13 +129,6 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var queue = new QueuedInference(target, QueuedInference.InputPrefixFor(bucket, context.Settings.Prefix, endpoint));
         context.Log.Info($"Endpoint {endpoint} is asynchronous: requests are stored under {queue.InputPrefix}/ and queued; results are read from {async.OutputPath}/.");
         return queue;
-    }
-
-    private static async Task<LabelMap?> LoadLabelMapAsync(string? path, CancellationToken cancellationToken)
-    {
-        if (path is null || !File.Exists(path)) return null;
-        await using var stream = File.OpenRead(path);
-        return await System.Text.Json.JsonSerializer.DeserializeAsync(stream, CoreJsonContext.Default.LabelMap, cancellationToken);
     }
 
     /// <summary>
@@ -150,7 +152,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
         }
     }
 
-    private async Task<(List<float[]> Features, double[]? Labels)> LoadRowsAsync(PredictOptions options, string? stateTestFile, int? featureCount, IReadOnlySet<float>? classes, CancellationToken cancellationToken)
+    private async Task<(List<float[]> Features, double[]? Labels)> LoadRowsAsync(PredictOptions options, State.KnnState state, int? featureCount, IReadOnlySet<float>? classes, CancellationToken cancellationToken)
     {
         if (options.Rows.Count > 0)
         {
@@ -160,12 +162,13 @@ public sealed class PredictWorkflow(WorkflowContext context)
                 throw new InputException($"--rows: a row has {bad.Length} values; the model takes {d} features.");
             return (rows, null);
         }
-        var path = options.Input ?? stateTestFile
+        var path = options.Input ?? state.TestFile
             ?? throw new InputException("Nothing to predict: pass --input FILE or --rows \"…\", or run `knn prepare` first.");
         if (!File.Exists(path)) throw new InputException($"{path}: no such file.");
-        // A first column of labels: the one rule of LabelColumn when the model's features are known, else the prepared test file.
-        var labelColumns = featureCount is { } features ? await LabelColumn.DetectAsync(path, features, cancellationToken) : path == stateTestFile ? 1 : 0;
-        using var reader = new NumericCsvReader(File.OpenRead(path), path, labelColumns, labelColumns == 1 ? classes : null);
+        using var table = await TabularInput.OpenAsync(context, path, options.Header, options.Label, state, featureCount, cancellationToken);
+        // A first column of labels: the one rule of LabelColumn when the model's features are known, else the header's, else the prepared test file.
+        var labelColumns = featureCount is { } features ? await LabelColumn.DetectAsync(table.Path, features, cancellationToken) : table.LabelColumns ?? (path == state.TestFile ? 1 : 0);
+        using var reader = new NumericCsvReader(File.OpenRead(table.Path), path, labelColumns, labelColumns == 1 ? classes : null);
         var batch = await reader.ReadBatchAsync(int.MaxValue, cancellationToken);
         if (batch.RowCount == 0) throw DataErrors.InFile(path, "the file holds no rows");
         var width = batch.FeatureCount;

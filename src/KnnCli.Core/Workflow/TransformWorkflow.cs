@@ -20,6 +20,10 @@ public sealed record TransformOptions
     public required string Output { get; init; }
     /// <summary>Verbose output: each neighbour's label and distance (JSON Lines only).</summary>
     public bool Neighbors { get; init; }
+    /// <summary>The input's first row names its columns (detected when not set).</summary>
+    public bool Header { get; init; }
+    /// <summary>The label column of a headered input (default: the prepared label column, when the header has it).</summary>
+    public string? Label { get; init; }
     /// <summary>Each output line carries its input row (Batch Transform's JoinSource Input).</summary>
     public bool JoinInput { get; init; }
     /// <summary>Rows read and searched at once; memory stays bounded by one batch.</summary>
@@ -70,8 +74,10 @@ public sealed class TransformWorkflow(WorkflowContext context)
             ?? throw new InputException("No model to run: train one first (`knn train`) or pass --model model.tar.gz.");
 
         var model = await ModelSource.LoadAsync(context, modelSource, cancellationToken);
-        var labelColumns = await LabelColumn.DetectAsync(options.Input, model.FeatureDimension, cancellationToken);
+        using var table = await TabularInput.OpenAsync(context, options.Input, options.Header, options.Label, state, model.FeatureDimension, cancellationToken);
+        var labelColumns = await LabelColumn.DetectAsync(table.Path, model.FeatureDimension, cancellationToken);
         var format = jsonLines ? "application/jsonlines" : "text/csv";
+        var classNames = await ClassNamesAsync(model, state, cancellationToken);
         context.Log.Info($"Transforming {options.Input} with {modelSource} ({model.Metadata.IndexType}, k={model.EffectiveK}) into {options.Output} ({format})");
         var watch = Stopwatch.StartNew();
         string? jobName = null;
@@ -79,11 +85,11 @@ public sealed class TransformWorkflow(WorkflowContext context)
         if (context.Settings.Target == "sagemaker")
         {
             var job = new BatchTransformJob(context);
-            var predictions = await job.RunAsync(options, state, modelSource, labelColumns == 1, cancellationToken);
+            var predictions = await job.RunAsync(options, table.Path, state, modelSource, labelColumns == 1, cancellationToken);
             if (predictions is null) return NothingDone(options, modelSource, format, model, job.JobName);
             await using (predictions)
             {
-                tally = await WriteAsync(options, model, labelColumns, jsonLines, predictions.NextAsync, cancellationToken);
+                tally = await WriteAsync(options, table.Path, model, labelColumns, jsonLines, classNames, predictions.NextAsync, cancellationToken);
                 await predictions.EndAsync(tally.Rows, cancellationToken);
             }
             jobName = job.JobName;
@@ -91,7 +97,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
         else
         {
             if (context.Settings.DryRun) return NothingDone(options, modelSource, format, model, null);
-            tally = await WriteAsync(options, model, labelColumns, jsonLines, (batch, _) => Task.FromResult(Predict(model, batch, options.Neighbors)), cancellationToken);
+            tally = await WriteAsync(options, table.Path, model, labelColumns, jsonLines, classNames, (batch, _) => Task.FromResult(Predict(model, batch, options.Neighbors)), cancellationToken);
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
@@ -111,7 +117,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
     /// Streams the input in batches, asks <paramref name="predict"/> for each batch's predictions and writes one line
     /// per row, atomically: the output appears whole or not at all.
     /// </summary>
-    private async Task<Tally> WriteAsync(TransformOptions options, KnnModel model, int labelColumns, bool jsonLines,
+    private async Task<Tally> WriteAsync(TransformOptions options, string inputPath, KnnModel model, int labelColumns, bool jsonLines, LabelMap? classNames,
         Func<NumericBatch, CancellationToken, Task<RowPrediction[]>> predict, CancellationToken cancellationToken)
     {
         // A classifier's labels must be its classes, or the accuracy would count rows that can never be right.
@@ -119,7 +125,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
         var tally = new Tally();
         await AtomicFile.WriteAsync(options.Output, async (output, ct) =>
         {
-            await using var input = File.OpenRead(options.Input);
+            await using var input = File.OpenRead(inputPath);
             // The bar follows the bytes read (the row count is not known ahead); the rows done are shown beside it.
             using var progress = context.Log.Progress("transform", input.Length, ProgressUnit.Bytes);
             using var reader = new NumericCsvReader(input, options.Input, labelColumns, classes, keepText: options.JoinInput && !jsonLines);
@@ -130,7 +136,7 @@ public sealed class TransformWorkflow(WorkflowContext context)
                 var predictions = await predict(batch, ct);
                 for (var r = 0; r < batch.RowCount; r++)
                 {
-                    AppendLine(line.Clear(), batch, r, labelColumns, predictions[r], jsonLines, options.JoinInput);
+                    AppendLine(line.Clear(), batch, r, labelColumns, predictions[r], jsonLines, options.JoinInput, classNames);
                     await writer.WriteLineAsync(line, ct);
                     if (labelColumns == 1) tally.Add(predictions[r].Value, batch.Labels[r]);
                 }
@@ -154,16 +160,25 @@ public sealed class TransformWorkflow(WorkflowContext context)
             neighbors ? labels.Skip(r * k).Take(k).Select(Number).ToArray() : null)).ToArray();
     }
 
+    /// <summary>The prepared class names, when they name this classifier's labels (0..n-1): CSV output says setosa, not 0.</summary>
+    private static async Task<LabelMap?> ClassNamesAsync(KnnModel model, State.KnnState state, CancellationToken cancellationToken)
+    {
+        if (model.Metadata.Predictor != PredictorType.Classifier) return null;
+        var map = await LabelMap.LoadAsync(state.LabelMapFile, cancellationToken);
+        return map is not null && model.Labels.All(l => l >= 0 && l < map.Classes.Count && l == MathF.Floor(l)) ? map : null;
+    }
+
     /// <summary>
     /// A row's output line. Joined with its input as Batch Transform's JoinSource Input joins CSV rows: in CSV the row
     /// followed by the prediction; in JSON Lines {"SageMakerInput":[the row],"SageMakerOutput":{the prediction}}.
+    /// JSON Lines keep SageMaker's numeric labels; CSV names the class when the class names are known.
     /// </summary>
-    private static void AppendLine(StringBuilder line, NumericBatch batch, int row, int labelColumns, RowPrediction prediction, bool jsonLines, bool joinInput)
+    private static void AppendLine(StringBuilder line, NumericBatch batch, int row, int labelColumns, RowPrediction prediction, bool jsonLines, bool joinInput, LabelMap? classNames)
     {
         if (!jsonLines)
         {
             if (joinInput) line.Append(batch.Text![row]).Append(',');
-            line.Append(prediction.Label);
+            line.Append(classNames?.NameOf(prediction.Value) ?? prediction.Label);
             return;
         }
         if (!joinInput)

@@ -22,7 +22,7 @@ public static class PredictCommand
     public static readonly Option<string?> OutputFile = new("--output") { Description = "Write predictions to FILE (.csv, or .jsonl for JSON Lines)" };
 
     /// <summary>This verb's own options (knn run takes them too, bar the endpoint and the input it gets from earlier steps).</summary>
-    public static IReadOnlyList<Option> Options => [EndpointName, Input, Rows, ContentType, Accept, Neighbors, BatchSize, Parallel, OutputFile];
+    public static IReadOnlyList<Option> Options => [EndpointName, Input, InputFileOptions.Header, InputFileOptions.Label, Rows, ContentType, Accept, Neighbors, BatchSize, Parallel, OutputFile];
 
     public static Command Create(KnnServices services)
     {
@@ -46,6 +46,8 @@ public static class PredictCommand
     {
         EndpointName = parse.GetValue(EndpointName),
         Input = parse.GetValue(Input),
+        Header = parse.GetValue(InputFileOptions.Header),
+        Label = parse.GetValue(InputFileOptions.Label),
         Rows = parse.GetValue(Rows) ?? [],
         ContentType = parse.GetValue(ContentType)!,
         Accept = parse.GetValue(Accept)!,
@@ -67,7 +69,7 @@ public static class PredictCommand
         verb.Workflow.Log.Info($"Wrote {result.Rows.Count:N0} predictions to {file}");
     }
 
-    /// <summary>Predictions as JSON Lines (SageMaker's response lines) or CSV (label, features, prediction).</summary>
+    /// <summary>Predictions as JSON Lines (SageMaker's response lines) or CSV (label, features, prediction; class names when known).</summary>
     private static Task WriteFileAsync(string path, PredictResult result, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
@@ -80,8 +82,8 @@ public static class PredictCommand
             }
             else
             {
-                if (row.Label is { } label) text.Append(Number(label)).Append(',');
-                text.AppendJoin(',', row.Features.Select(Core.Data.PythonNumberFormat.Format)).Append(',').Append(Number(row.Prediction)).Append('\n');
+                if (row.Label is { } label) text.Append(row.LabelClass ?? Number(label)).Append(',');
+                text.AppendJoin(',', row.Features.Select(Core.Data.PythonNumberFormat.Format)).Append(',').Append(row.PredictedClass ?? Number(row.Prediction)).Append('\n');
             }
         }
         return AtomicFile.WriteAllTextAsync(path, text.ToString(), cancellationToken);

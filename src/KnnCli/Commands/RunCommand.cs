@@ -19,7 +19,7 @@ public static class RunCommand
     public static readonly Option<string?> AsyncOutput = new("--async-output") { Description = DeployCommand.Output.Description };
 
     /// <summary>The verbs' options whose value an earlier step of run provides (channels, endpoint, rows to score), or that make no sense in one flow.</summary>
-    public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, DeployCommand.ModelData, PredictCommand.EndpointName, PredictCommand.Input];
+    public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, DeployCommand.ModelData, PredictCommand.EndpointName, PredictCommand.Input, InputFileOptions.Header, InputFileOptions.Label];
 
     /// <summary>The verbs' options that run takes under its own name (see <see cref="Renamed"/>).</summary>
     public static IReadOnlyList<(Option Verb, Option Run)> Renamed =>

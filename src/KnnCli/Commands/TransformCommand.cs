@@ -20,7 +20,7 @@ public static class TransformCommand
     public static Command Create(KnnServices services)
     {
         var command = new Command("transform", "Batch inference over a file with a model.tar.gz: in process on local, a Batch Transform job on sagemaker");
-        foreach (var option in new Option[] { Model, Input, OutputFile, Neighbors, JoinInput, BatchSize, JobName, InstanceType, InstanceCount })
+        foreach (var option in new Option[] { Model, Input, InputFileOptions.Header, InputFileOptions.Label, OutputFile, Neighbors, JoinInput, BatchSize, JobName, InstanceType, InstanceCount })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
@@ -28,6 +28,8 @@ public static class TransformCommand
             {
                 Model = parse.GetValue(Model),
                 Input = parse.GetValue(Input)!,
+                Header = parse.GetValue(InputFileOptions.Header),
+                Label = parse.GetValue(InputFileOptions.Label),
                 Output = parse.GetValue(OutputFile)!,
                 Neighbors = parse.GetValue(Neighbors),
                 JoinInput = parse.GetValue(JoinInput),
