@@ -30,7 +30,16 @@ public sealed record PrepareResult(
     [property: JsonPropertyName("label_column")] string LabelColumn,
     [property: JsonPropertyName("feature_columns")] IReadOnlyList<string> FeatureColumns,
     [property: JsonPropertyName("classes")] IReadOnlyList<string>? Classes,
-    [property: JsonPropertyName("test_row_indexes")] IReadOnlyList<int> TestRowIndexes);
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("test_fraction")] double TestFraction,
+    [property: JsonPropertyName("first_test_row_indexes")] IReadOnlyList<int> FirstTestRowIndexes,
+    [property: JsonPropertyName("class_counts")] IReadOnlyList<ClassCount>? ClassCounts);
+
+/// <summary>How many rows of a class each split holds (a stratification check at a glance).</summary>
+public sealed record ClassCount(
+    [property: JsonPropertyName("class")] string Class,
+    [property: JsonPropertyName("train")] int Train,
+    [property: JsonPropertyName("test")] int Test);
 
 /// <summary>
 /// prepare: load a CSV, put the label first, map classes to integers, split like scikit-learn's
@@ -86,8 +95,22 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
 
         return Result();
 
+        // The split in summary: which rows were drawn is reproducible from the seed; listing all of them would grow with the file.
         PrepareResult Result() => new(trainFile, testFile, mapFile, train.Length, test.Length, dataset.LabelColumn,
-            dataset.FeatureColumns, dataset.LabelMap?.Classes, test);
+            dataset.FeatureColumns, dataset.LabelMap?.Classes, options.Seed, options.TestFraction, test.Take(10).ToArray(), ClassCounts(dataset, train, test));
+    }
+
+    private static ClassCount[]? ClassCounts(PreparedDataset dataset, int[] train, int[] test)
+    {
+        if (dataset.LabelMap is not { } map) return null;
+        int[] Count(int[] rows)
+        {
+            var counts = new int[map.Classes.Count];
+            foreach (var row in rows) counts[(int)dataset.LabelOf(row)]++;
+            return counts;
+        }
+        var (inTrain, inTest) = (Count(train), Count(test));
+        return map.Classes.Select((name, i) => new ClassCount(name, inTrain[i], inTest[i])).ToArray();
     }
 
     private static (string DisplayName, string Stem) Describe(string? input)
