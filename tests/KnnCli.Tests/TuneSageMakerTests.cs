@@ -206,5 +206,12 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
         Assert.Equal(1, responses.Calls("StopHyperParameterTuningJob"));
         Assert.Equal($$"""{"HyperParameterTuningJobName":"{{job}}"}""", transport.LastBody("SageMaker.StopHyperParameterTuningJob").GetRawText());
         Assert.Equal("Stopping", StateJson.Target(_directory, "sagemaker").GetProperty("tuning_job_status").GetString());
+        Assert.Contains($"Tuning job:     {job} (Stopping)", (await InProcessAsync(responses, transport, ["status"])).Output);
+
+        // As a knn killed mid-wait leaves it: the job still InProgress, and status says how to stop it.
+        var path = StateJson.PathIn(_directory);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"tuning_job_status\": \"Stopping\"", "\"tuning_job_status\": \"InProgress\"", StringComparison.Ordinal));
+        Assert.Contains($"Tuning job:     {job} (InProgress): still starting training jobs unless stopped: aws sagemaker stop-hyper-parameter-tuning-job --hyper-parameter-tuning-job-name {job}",
+            (await InProcessAsync(responses, transport, ["status"])).Output);
     }
 }

@@ -43,6 +43,11 @@ public static class StatusCommand
         Show("Training job:", state.TrainingJobName is { } job
             ? $"{job}{(state.TrainingJobStatus is { } status ? $" ({status})" : "")}{(state.TrainingJobStatus is "InProgress" or "Stopping" ? ": `knn wait` attaches to it" : "")}"
             : null);
+        // A tuning job runs on (and bills) when its knn was killed: say how to stop it.
+        Show("Tuning job:", state.TuningJobName is { } tuning
+            ? $"{tuning}{(state.TuningJobStatus is { } tuningStatus ? $" ({tuningStatus})" : "")}{(state.TuningJobStatus is "InProgress"
+                ? $": still starting training jobs unless stopped: aws sagemaker stop-hyper-parameter-tuning-job --hyper-parameter-tuning-job-name {tuning}" : "")}"
+            : null);
         Show("Model artifact:", state.ModelArtifactUri);
         Show("Endpoint:", result.Endpoint is { } e ? $"{e.EndpointName} ({e.Status}{(e.Url is null ? "" : $", {e.Url}")})" : state.EndpointName);
         output.WriteLine();
