@@ -64,10 +64,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         }
         var endpointName = options.EndpointName ?? baseName;
         await using var target = context.CreateTarget();
-        // SageMaker refuses to create an endpoint whose name is taken, whatever its status; both targets say so
-        // before creating anything, so the running endpoint is neither replaced nor left beside a half-made twin.
-        if (await target.Hosting.DescribeEndpointAsync(endpointName, cancellationToken) is { } existing)
-            throw new InputException($"Endpoint {endpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {endpointName}` or pass another --endpoint-name.");
+        await EnsureNameFreeAsync(target, endpointName, cancellationToken);
         var modelArtifact = options.ModelData is { } given ? await ModelSource.ToStoreAsync(context, target, state, given, "--model-data", cancellationToken) : StoreUri.Parse(artifact);
         var request = new DeployRequest
         {
@@ -119,6 +116,17 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             AsyncOutput = request.Async?.OutputPath.ToString(),
             AsyncFailureOutput = request.Async?.FailurePath?.ToString(),
         };
+    }
+
+    /// <summary>
+    /// SageMaker refuses to create an endpoint whose name is taken, whatever its status; both targets say so before
+    /// creating anything, so the running endpoint is neither replaced nor left beside a half-made twin (nor, in
+    /// knn run, deleted by the cleanup of a run that never made it).
+    /// </summary>
+    internal static async Task EnsureNameFreeAsync(ITarget target, string endpointName, CancellationToken cancellationToken)
+    {
+        if (await target.Hosting.DescribeEndpointAsync(endpointName, cancellationToken) is { } existing)
+            throw new InputException($"Endpoint {endpointName} already exists ({existing.Status}); delete it with `knn cleanup --endpoint-name {endpointName}` or pass another --endpoint-name.");
     }
 
     /// <summary>Why there is no model to deploy: the latest job has none (yet), or nothing was trained.</summary>

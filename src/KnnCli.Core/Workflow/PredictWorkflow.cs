@@ -63,9 +63,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
 
     public async Task<PredictResult> RunAsync(PredictOptions options, CancellationToken cancellationToken)
     {
-        ResourceNames.Endpoint.Check("--endpoint-name", options.EndpointName);
-        if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
-        if (options.Parallel < 1) throw new InputException("--parallel must be at least 1.");
+        Check(options);
         var state = await context.State.LoadAsync(cancellationToken);
         var endpoint = options.EndpointName ?? state.EndpointName
             ?? throw new InputException("No endpoint: run `knn deploy` first or pass --endpoint-name.");
@@ -119,6 +117,14 @@ public sealed class PredictWorkflow(WorkflowContext context)
             else report = ClassificationReport.Compute(labels, predicted);
         }
         return new PredictResult(endpoint, rows, predictorType, report, mse, labelMap, state.FeatureColumns);
+    }
+
+    /// <summary>The options checked before any request (knn run checks them before it starts anything).</summary>
+    public static void Check(PredictOptions options)
+    {
+        ResourceNames.Endpoint.Check("--endpoint-name", options.EndpointName);
+        if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.");
+        if (options.Parallel < 1) throw new InputException("--parallel must be at least 1.");
     }
 
     /// <summary>An asynchronous endpoint's requests go through the store: under this bucket and prefix, which must exist.</summary>

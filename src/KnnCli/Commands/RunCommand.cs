@@ -50,9 +50,11 @@ public static class RunCommand
         foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            var result = await new RunWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            // Each step's result is shown as the step ends; --json prints the one document at the end.
+            var steps = verb.Results.Json ? null : new StepPrinter(verb.Results.Console);
+            var result = await new RunWorkflow(verb.Workflow).RunAsync(Read(parse), steps, ct);
             if (result.Predict is not null) await PredictCommand.WriteOutputAsync(parse, result.Predict, verb, ct);
-            verb.Results.Write(result, CliJsonContext.Default.RunResult, output => Print(output, result));
+            if (verb.Results.Json) verb.Results.Write(result, CliJsonContext.Default.RunResult, _ => { });
         });
         return command;
     }
@@ -66,19 +68,31 @@ public static class RunCommand
         KeepEndpoint = parse.GetValue(KeepEndpoint),
     };
 
-    private static void Print(KnnConsole output, RunResult result)
+    /// <summary>Prints each step's result as the step ends, as the verb itself would, a blank line between steps.</summary>
+    private sealed class StepPrinter(KnnConsole output) : IRunSteps
     {
-        PrepareCommand.Print(output, result.Prepare);
-        if (result.Train is null || result.Deploy is null || result.Predict is null) return; // a dry run stops after prepare
-        output.WriteLine();
-        TrainCommand.Print(output, result.Train);
-        DeployCommand.Print(output, result.Deploy);
-        output.WriteLine();
-        PredictReport.Write(output, result.Predict);
-        if (result.Cleanup is { } cleanup)
+        public void Prepared(PrepareResult result) => PrepareCommand.Print(output, result);
+
+        public void Uploaded(UploadResult result) { }
+
+        public void Trained(TrainResult result)
         {
             output.WriteLine();
-            CleanupCommand.Print(output, cleanup);
+            TrainCommand.Print(output, result);
+        }
+
+        public void Deployed(DeployResult result) => DeployCommand.Print(output, result);
+
+        public void Predicted(PredictResult result)
+        {
+            output.WriteLine();
+            PredictReport.Write(output, result);
+        }
+
+        public void CleanedUp(CleanupResult result)
+        {
+            output.WriteLine();
+            CleanupCommand.Print(output, result);
         }
     }
 }

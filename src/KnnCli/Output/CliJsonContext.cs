@@ -3,7 +3,7 @@ using KnnCli.Core.Workflow;
 
 namespace KnnCli.Output;
 
-[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(JsonStringEnumConverter<Core.Targets.DeleteOutcome>)])]
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(JsonStringEnumConverter<Core.Targets.DeleteOutcome>)])]
 [JsonSerializable(typeof(PrepareResult))]
 [JsonSerializable(typeof(UploadResult))]
 [JsonSerializable(typeof(TrainResult))]

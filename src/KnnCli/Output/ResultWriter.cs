@@ -8,10 +8,13 @@ public sealed class ResultWriter(KnnConsole output, bool json, bool dryRun = fal
 {
     public bool Json { get; } = json;
 
+    /// <summary>Where human results go (stdout), for a verb that prints as it goes (knn run's steps).</summary>
+    public KnnConsole Console { get; } = output;
+
     /// <summary>Prints the result: as JSON with --json, else through <paramref name="human"/>.</summary>
     public void Write<T>(T result, JsonTypeInfo<T> typeInfo, Action<KnnConsole> human)
     {
-        if (Json) output.WriteVerbatim(dryRun ? DryRunWriter.MarkJson(JsonSerializer.SerializeToNode(result, typeInfo)) : JsonSerializer.Serialize(result, typeInfo));
-        else human(output);
+        if (Json) Console.WriteVerbatim(dryRun ? DryRunWriter.MarkJson(JsonSerializer.SerializeToNode(result, typeInfo)) : JsonSerializer.Serialize(result, typeInfo));
+        else human(Console);
     }
 }
