@@ -1,12 +1,9 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
 using KnnCli.Engine;
 using KnnCli.Engine.ModelFiles;
 using KnnCli.Engine.Training;
-using KnnCli.Targets.Local;
 using KnnCli.Targets.SageMaker;
 using KnnCli.Targets.SageMaker.Tests.Fixtures;
 
@@ -41,16 +38,14 @@ public sealed class SageMakerTransformTests(MotoServer moto) : IDisposable
     {
         _output.GetStringBuilder().Clear();
         _error.GetStringBuilder().Clear();
-        var environment = moto.Environment.ToDictionary(e => e.Key, e => e.Value);
-        environment["KNN_TARGET"] = "sagemaker";
-        if (!_noRole) environment["KNN_ROLE"] = MotoServer.RoleArn;
-        environment["KNN_PREFIX"] = $"knn-{_run}";
+        var environment = moto.KnnEnvironment($"knn-{_run}");
+        if (_noRole) environment.Remove("KNN_ROLE");
         environment["AWS_CONFIG_FILE"] = Path.Combine(_directory, "no-config");
         environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_directory, "no-credentials");
         var services = new KnnServices
         {
             Output = _output, Error = _error, WorkingDirectory = _directory, Environment = environment.GetValueOrDefault, Interactive = false,
-            TargetOverride = new CheckedTargets(moto, _transport, () => _faults),
+            TargetOverride = new MotoTargets(() => moto.Options(() => _transport.Create(_faults is { } injector ? inner => new FaultHandler(injector, inner) : null))),
         };
         return await KnnApp.RunAsync(args, services, cancellationToken);
     }
@@ -275,15 +270,5 @@ public sealed class SageMakerTransformTests(MotoServer moto) : IDisposable
         var errors = new List<string>();
         ServiceModel.SageMaker.Validate(shape, JsonDocument.Parse(json).RootElement, operation, errors);
         Assert.Empty(errors);
-    }
-
-    /// <summary>The real targets, the sagemaker one talking to moto through the checked transport (and the faults, when a test sets them).</summary>
-    private sealed class CheckedTargets(MotoServer moto, CheckedTransport transport, Func<FaultInjector?> faults) : ITargetFactory
-    {
-        public ITarget Create(CommonSettings settings, IWorkflowLog log) => settings.Target == "sagemaker"
-            ? SageMakerTarget.Create(settings, log, moto.Options(() => transport.Create(faults() is { } injector ? inner => new FaultHandler(injector, inner) : null)))
-            : new LocalTarget(settings, log);
-
-        public ITargetChecks? CreateChecks(CommonSettings settings, IWorkflowLog log) => null;
     }
 }

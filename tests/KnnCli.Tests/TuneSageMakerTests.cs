@@ -1,7 +1,5 @@
 using System.Text.Json;
 using KnnCli.Core.Errors;
-using KnnCli.Core.Settings;
-using KnnCli.Core.Targets;
 using KnnCli.Engine.Tests;
 using KnnCli.Targets.SageMaker;
 using KnnCli.Targets.SageMaker.Tests.Fixtures;
@@ -70,11 +68,6 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
     }
 
     /// <summary>The sagemaker target against moto, its transport checking requests and answering what moto lacks.</summary>
-    private sealed class MotoTargets(SageMakerTargetOptions options) : ITargetFactory
-    {
-        public ITarget Create(CommonSettings settings, IWorkflowLog log) => SageMakerTarget.Create(settings, log, options);
-    }
-
     private async Task<(int Exit, string Output, string Error)> InProcessAsync(RecordedResponses responses, CheckedTransport transport, string[] args, CancellationToken cancellationToken = default)
     {
         var output = new StringWriter();
@@ -83,7 +76,7 @@ public sealed class TuneSageMakerTests(MotoServer moto) : IDisposable
         var services = new KnnServices
         {
             Output = output, Error = error, WorkingDirectory = _directory, Interactive = false, Environment = environment.GetValueOrDefault,
-            TargetOverride = new MotoTargets(moto.Options(() => transport.Create(responses.Wrap))),
+            TargetOverride = new MotoTargets(() => moto.Options(() => transport.Create(responses.Wrap))),
         };
         var exit = await KnnApp.RunAsync(args, services, cancellationToken);
         return (exit, output.ToString(), error.ToString());
