@@ -28,7 +28,7 @@ public static class CommonOptions
     public static readonly Option<bool?> Sse = new("--sse") { Description = "Encrypt S3 uploads with S3-managed keys (SSE-S3)", Recursive = true };
     public static readonly Option<bool?> Spot = new("--spot") { Description = "Managed spot training (cheaper, may wait for capacity)", Recursive = true };
     public static readonly Option<string?> MaxWait = new("--max-wait") { Description = "Spot: seconds to wait for capacity plus run (default: the max runtime)", Recursive = true };
-    public static readonly Option<string?> MaxRun = new("--max-run") { Description = "Seconds a training job may run (default: 86400)", Recursive = true };
+    public static readonly Option<string?> MaxRun = new("--max-run") { Description = "Seconds a training or transform job may run (default: 86400)", Recursive = true };
     public static readonly Option<string[]> Tag = new("--tag") { Description = "KEY=VALUE tag on everything knn creates (repeatable)", Recursive = true };
 
     public static IEnumerable<Option> All =>
