@@ -58,5 +58,15 @@ public sealed class RunStepTests : IDisposable
         var live = JsonDocument.Parse((await KnnProcess.RunAsync(_directory, "status", "--json")).Output).RootElement.GetProperty("live");
         Assert.Contains(live.EnumerateArray(), r => r.GetProperty("kind").GetString() == "endpoint" && r.GetProperty("name").GetString() == "keep-me"
             && r.GetProperty("status").GetString() == "InService");
+        var status = (await KnnProcess.RunAsync(_directory, "status")).Output;
+        Assert.Matches(@"Endpoint keep-me is InService \(up \d+ (s|min)\): a knn serve process holds its port; `knn cleanup --endpoint-name keep-me` deletes it\.", status);
     }
+
+    [Theory]
+    [InlineData(45, "45 s")]
+    [InlineData(12 * 60 + 5, "12 min")]
+    [InlineData(3 * 3600 + 5 * 60, "3 h 5 min")]
+    [InlineData(2 * 86400 + 4 * 3600, "2 d 4 h")]
+    public void Status_says_a_resources_age_in_the_largest_units(int seconds, string age) =>
+        Assert.Equal(age, Commands.StatusCommand.Age(TimeSpan.FromSeconds(seconds)));
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using KnnCli.Core.State;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
+using Spectre.Console;
 
 namespace KnnCli.Commands;
 
@@ -59,17 +60,33 @@ public static class StatusCommand
             return;
         }
         output.WriteLine("Live resources:");
-        var rows = result.Live.Select(r => new[] { r.Kind, r.Name, r.Status, r.Created?.ToString("u") ?? "" }).ToList();
-        output.Table(["kind", "name", "status", "created"], rows, (r, c) => c == 2 ? StatusStyle(rows[r][c]) : null);
+        var now = DateTimeOffset.UtcNow;
+        var rows = result.Live.Select(r => new[] { r.Kind, r.Name, r.Status, r.Created?.ToString("u") ?? "", r.Created is { } created ? Age(now - created) : "" }).ToList();
+        output.Table(["kind", "name", "status", "created", "age"], rows, (r, c) => c == 2 ? StatusStyle(rows[r][c]) : null);
         // Local endpoints answer the SageMaker Runtime API too: one line points boto3 or the AWS CLI at each.
         foreach (var resource in state.Resources ?? [])
         {
             if (resource is { Kind: ResourceKinds.Endpoint, Url: { } url } && result.Live.Any(l => l.Is(resource)))
                 output.WriteLine($"{resource.Name}: export AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME={url}");
         }
+        var target = result.Target == "local" ? "" : " --target " + result.Target;
+        // What bills by the hour is named one by one, with the command that removes just it.
+        foreach (var endpoint in result.Live.Where(r => r.Kind == ResourceKinds.Endpoint && !result.NotRecorded.Contains(r)))
+            output.MarkupLine($"[yellow]{Markup.Escape($"Endpoint {endpoint.Name} is {endpoint.Status}{(endpoint.Created is { } created ? $" (up {Age(now - created)})" : "")}: "
+                + (result.Target == "local" ? "a knn serve process holds its port" : "it bills for every hour it runs")
+                + $"; `knn cleanup{target} --endpoint-name {endpoint.Name}` deletes it.")}[/]");
         if (result.Live.Count > result.NotRecorded.Count)
-            output.WriteLine($"They may be costing money: `knn cleanup{(result.Target == "local" ? "" : " --target " + result.Target)}` deletes what this folder recorded.");
+            output.WriteLine($"They may be costing money: `knn cleanup{target}` deletes what this folder recorded.");
         if (result.NotRecorded.Count > 0)
             output.WriteLine($"Not recorded in this folder: {string.Join(", ", result.NotRecorded.Select(r => $"{r.Kind} {r.Name}"))}; `knn cleanup --all` deletes every resource knn tagged.");
     }
+
+    /// <summary>How long ago, in the largest units that say it: 45 s, 12 min, 3 h 5 min, 2 d 4 h.</summary>
+    internal static string Age(TimeSpan age) => age switch
+    {
+        { TotalSeconds: < 60 } => $"{Math.Max(0, (int)age.TotalSeconds)} s",
+        { TotalMinutes: < 60 } => $"{(int)age.TotalMinutes} min",
+        { TotalHours: < 24 } => $"{(int)age.TotalHours} h {age.Minutes} min",
+        _ => $"{(int)age.TotalDays} d {age.Hours} h",
+    };
 }
