@@ -27,11 +27,7 @@ public static class PrepareCommand
         {
             var plot = PlotFile.Check(parse.GetValue(Plot));
             var result = await new PrepareWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
-            if (plot is not null && !verb.Workflow.Settings.DryRun)
-            {
-                await WriteScatterMatrixAsync(plot, result, ct);
-                verb.Workflow.Log.Info($"Scatter matrix: {plot}");
-            }
+            await PlotFile.DrawAsync(plot, verb.Workflow, "scatter matrix", path => WriteScatterMatrixAsync(path, result, ct));
             verb.Results.Write(result, CliJsonContext.Default.PrepareResult, output => Print(output, result));
         });
         return command;

@@ -18,8 +18,8 @@ public static class RunCommand
     // deploy's --output (an async endpoint's results) and predict's --output (a file) differ; here deploy's is --async-output.
     public static readonly Option<string?> AsyncOutput = new("--async-output") { Description = DeployCommand.Output.Description };
 
-    /// <summary>The verbs' options whose value an earlier step of run provides (channels, endpoint, rows to score), or that make no sense in one flow.</summary>
-    public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, DeployCommand.ModelData, PredictCommand.EndpointName, PredictCommand.Input];
+    /// <summary>The verbs' options whose value an earlier step of run provides (channels, endpoint, rows to score), or that make no sense in one flow (predict's --plot: run's --plot is prepare's).</summary>
+    public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, DeployCommand.ModelData, PredictCommand.EndpointName, PredictCommand.Input, PredictCommand.Plot];
 
     /// <summary>The verbs' options that run takes under its own name (see <see cref="Renamed"/>).</summary>
     public static IReadOnlyList<(Option Verb, Option Run)> Renamed =>

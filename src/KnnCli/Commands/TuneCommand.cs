@@ -3,6 +3,7 @@ using System.Globalization;
 using KnnCli.Core.Errors;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
+using KnnCli.Output.Plots;
 
 namespace KnnCli.Commands;
 
@@ -17,15 +18,18 @@ public static class TuneCommand
     public static readonly Option<string> IndexType = new("--index-type") { Description = "Candidate index types, comma-separated (faiss.Flat, faiss.IVFFlat, faiss.IVFPQ)", DefaultValueFactory = _ => "faiss.Flat" };
     public static readonly Option<string> IndexMetric = new("--index-metric") { Description = "Candidate metrics, comma-separated (L2, INNER_PRODUCT, COSINE)", DefaultValueFactory = _ => "L2" };
     public static readonly Option<string?> PredictorType = new("--predictor-type") { Description = "classifier or regressor (default: the last training's, else classifier)" };
+    public static readonly Option<string?> Plot = new("--plot") { Description = "Also draw accuracy (a regressor: MSE) ± std against k as this PNG file (local target)" };
 
     public static Command Create(KnnServices services)
     {
         var command = new Command("tune", "Cross-validate candidate hyperparameters and name the best (mean and std of accuracy and macro F1, or MSE)");
-        foreach (var option in new Option[] { Input, K, Folds, Stratify, Seed, IndexType, IndexMetric, PredictorType })
+        foreach (var option in new Option[] { Input, K, Folds, Stratify, Seed, IndexType, IndexMetric, PredictorType, Plot })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
+            var plot = CheckPlot(parse, verb);
             var result = await new TuneWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            result = result with { Plot = await PlotFile.DrawAsync(plot, verb.Workflow, $"{ScoreName(result)} against k", path => WritePlotAsync(path, result, ct)) };
             verb.Results.Write(result, CliJsonContext.Default.TuneResult, output => Print(output, result));
         });
         return command;
@@ -80,6 +84,29 @@ public static class TuneCommand
         output.WriteLine(regressor
             ? $"Best: k={best.K}, {best.IndexType}, {best.IndexMetric}: MSE {Score(best.MseMean)} ± {Score(best.MseStd)}"
             : $"Best: k={best.K}, {best.IndexType}, {best.IndexMetric}: accuracy {Score(best.AccuracyMean)} ± {Score(best.AccuracyStd)}, macro F1 {Score(best.MacroF1Mean)} ± {Score(best.MacroF1Std)}");
+    }
+
+    /// <summary>--plot draws the folds' mean ± std, which only the local cross-validation has.</summary>
+    private static string? CheckPlot(ParseResult parse, VerbContext verb)
+    {
+        var plot = PlotFile.Check(parse.GetValue(Plot));
+        if (plot is not null && verb.Workflow.Settings.Target == "sagemaker")
+            throw new InputException("--plot draws the local cross-validation (mean ± std over the folds); a tuning job has one score per training job: run `knn tune --plot` on the local target.");
+        return plot;
+    }
+
+    private static string ScoreName(TuneResult result) => result.PredictorType == "regressor" ? "MSE" : "accuracy";
+
+    /// <summary>One curve per index type and metric, k in the order tried.</summary>
+    private static Task WritePlotAsync(string path, TuneResult result, CancellationToken cancellationToken)
+    {
+        var regressor = result.PredictorType == "regressor";
+        var curves = result.Candidates.GroupBy(c => (c.IndexType, c.IndexMetric))
+            .Select(g => new PlotFile.ScoreCurve($"{g.Key.IndexType}, {g.Key.IndexMetric}", [.. g.Select(c => (double)c.K)],
+                [.. g.Select(c => (regressor ? c.MseMean : c.AccuracyMean)!.Value)], [.. g.Select(c => (regressor ? c.MseStd : c.AccuracyStd)!.Value)]))
+            .ToArray();
+        var best = (result.Best.K, (regressor ? result.Best.MseMean : result.Best.AccuracyMean)!.Value);
+        return PlotFile.WriteScoreCurveAsync(path, ScoreName(result), curves, best, cancellationToken);
     }
 
     private static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
