@@ -23,6 +23,8 @@ public sealed record PredictOptions
     public bool Neighbors { get; init; }
     public int BatchSize { get; init; } = 1000;
     public int Parallel { get; init; } = 4;
+    /// <summary>The option (--plot) that draws the confusion matrix: without labelled rows for a classifier it is refused before any request.</summary>
+    public string? ConfusionMatrixFor { get; init; }
 }
 
 public sealed record PredictedRow(
@@ -47,6 +49,8 @@ public sealed record PredictResult(
     [JsonPropertyName("macro_precision")] public double? MacroPrecision => Classification?.MacroPrecision;
     [JsonPropertyName("macro_recall")] public double? MacroRecall => Classification?.MacroRecall;
     [JsonPropertyName("macro_f1")] public double? MacroF1 => Classification?.MacroF1;
+    /// <summary>The confusion matrix picture --plot drew.</summary>
+    [JsonPropertyName("plot")] public string? Plot { get; init; }
 }
 
 /// <summary>
@@ -67,12 +71,17 @@ public sealed class PredictWorkflow(WorkflowContext context)
         var state = await context.State.LoadAsync(cancellationToken);
         var endpoint = options.EndpointName ?? state.EndpointName
             ?? throw new InputException("No endpoint: run `knn deploy` first or pass --endpoint-name.");
+        var predictorType = state.PredictorType ?? "classifier";
+        if (options.ConfusionMatrixFor is { } plot && predictorType == "regressor")
+            throw new InputException($"{plot} draws a confusion matrix, and a regressor has none (its score is the MSE): drop {plot}.");
         var featureCount = state.FeatureColumns?.Count;
         var labelMap = await LabelMap.LoadAsync(state.LabelMapFile, cancellationToken);
         // A classifier's labels are its label map's indexes; another label could never be predicted right.
-        IReadOnlySet<float>? classes = labelMap is not null && (state.PredictorType ?? "classifier") == "classifier"
+        IReadOnlySet<float>? classes = labelMap is not null && predictorType == "classifier"
             ? Enumerable.Range(0, labelMap.Classes.Count).Select(i => (float)i).ToHashSet() : null;
         var (features, labels) = await LoadRowsAsync(options, state, featureCount, classes, cancellationToken);
+        if (options.ConfusionMatrixFor is { } option && labels is null)
+            throw new InputException($"{option} draws the confusion matrix of labelled rows: pass --input FILE with the label in the first column, or no --input for the prepared test file.");
         var accept = options.Neighbors ? $"{InferencePayloads.MediaType(options.Accept)}; verbose=true" : options.Accept;
 
         await using var target = context.CreateTarget();
@@ -84,7 +93,7 @@ public sealed class PredictWorkflow(WorkflowContext context)
         {
             var requests = batches.Select(b => b.Body.Length).ToList();
             context.Log.Info($"would send {features.Count:N0} row(s) to endpoint {endpoint} in {requests.Count:N0} request(s) of at most {requests.Max():N0} bytes ({options.ContentType}, accept {accept})");
-            return new PredictResult(endpoint, [], state.PredictorType ?? "classifier", null, null, null, state.FeatureColumns);
+            return new PredictResult(endpoint, [], predictorType, null, null, null, state.FeatureColumns);
         }
         var predictions = new EndpointPrediction[features.Count];
         using (var progress = context.Log.Progress("predict", features.Count, ProgressUnit.Rows))
@@ -103,7 +112,6 @@ public sealed class PredictWorkflow(WorkflowContext context)
                 });
         }
 
-        var predictorType = state.PredictorType ?? "classifier";
         // Class names where prepare saved them: setosa, not 0.
         var names = predictorType == "classifier" ? labelMap : null;
         var rows = features.Select((f, i) => new PredictedRow(f, labels?[i], predictions[i].PredictedLabel, predictions[i].Labels, predictions[i].Distances,

@@ -55,7 +55,11 @@ public sealed record TuneResult(
     [property: JsonPropertyName("seed")] uint Seed,
     [property: JsonPropertyName("predictor_type")] string PredictorType,
     [property: JsonPropertyName("candidates")] IReadOnlyList<TuneCandidate> Candidates,
-    [property: JsonPropertyName("best")] TuneCandidate Best);
+    [property: JsonPropertyName("best")] TuneCandidate Best)
+{
+    /// <summary>The picture tune --plot drew.</summary>
+    [JsonPropertyName("plot")] public string? Plot { get; init; }
+}
 
 /// <summary>
 /// tune: choose hyperparameters. The local target runs k-fold cross-validation in-process (<see cref="LocalTuning"/>);

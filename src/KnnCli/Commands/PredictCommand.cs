@@ -5,6 +5,7 @@ using KnnCli.Core.Errors;
 using KnnCli.Core.IO;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
+using KnnCli.Output.Plots;
 
 namespace KnnCli.Commands;
 
@@ -20,6 +21,7 @@ public static class PredictCommand
     public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows per request (kept under the payload limit: 6 MB, 4 MB for serverless endpoints)", DefaultValueFactory = _ => 1000 };
     public static readonly Option<int> Parallel = new("--parallel") { Description = "Requests in flight at once", DefaultValueFactory = _ => 4 };
     public static readonly Option<string?> OutputFile = new("--output") { Description = "Write predictions to FILE (.csv, or .jsonl for JSON Lines)" };
+    public static readonly Option<string?> Plot = new("--plot") { Description = "Also draw the confusion matrix of labelled rows (class names, counts) as this PNG file" };
 
     /// <summary>This verb's own options (knn run takes them too, bar the endpoint and the input it gets from earlier steps).</summary>
     public static IReadOnlyList<Option> Options => [EndpointName, Input, InputFileOptions.Header, InputFileOptions.Label, Rows, ContentType, Accept, Neighbors, BatchSize, Parallel, OutputFile];
@@ -27,11 +29,14 @@ public static class PredictCommand
     public static Command Create(KnnServices services)
     {
         var command = new Command("predict", "Get predictions from the endpoint; with labelled rows, print the validation report");
-        foreach (var option in Options) command.Options.Add(option);
+        // --plot is not in Options: in knn run, --plot is prepare's.
+        foreach (var option in Options.Append(Plot)) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
-            var result = await new PredictWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            var plot = PlotFile.Check(parse.GetValue(Plot));
+            var result = await new PredictWorkflow(verb.Workflow).RunAsync(Read(parse) with { ConfusionMatrixFor = plot is null ? null : "--plot" }, ct);
             await WriteOutputAsync(parse, result, verb, ct);
+            result = result with { Plot = await PlotFile.DrawAsync(plot, verb.Workflow, "confusion matrix", path => WriteConfusionMatrixAsync(path, result, ct)) };
             if (verb.Workflow.Settings.DryRun)
             {
                 verb.Results.Write(result, CliJsonContext.Default.PredictResult, _ => { }); // the plan is in the log lines
@@ -67,6 +72,12 @@ public static class PredictCommand
         }
         await WriteFileAsync(file, result, cancellationToken);
         verb.Workflow.Log.Info($"Wrote {result.Rows.Count:N0} predictions to {file}");
+    }
+
+    private static Task WriteConfusionMatrixAsync(string path, PredictResult result, CancellationToken cancellationToken)
+    {
+        var report = result.Classification!; // the workflow refused --plot without one
+        return PlotFile.WriteConfusionMatrixAsync(path, report.ConfusionMatrix, report.Classes.Select(c => PredictReport.Name(result, c)).ToArray(), cancellationToken);
     }
 
     /// <summary>Predictions as JSON Lines (SageMaker's response lines) or CSV (label, features, prediction; class names when known).</summary>

@@ -27,11 +27,7 @@ public static class PrepareCommand
         {
             var plot = PlotFile.Check(parse.GetValue(Plot));
             var result = await new PrepareWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
-            if (plot is not null && !verb.Workflow.Settings.DryRun)
-            {
-                await WriteScatterMatrixAsync(plot, result, ct);
-                verb.Workflow.Log.Info($"Scatter matrix: {plot}");
-            }
+            await PlotFile.DrawAsync(plot, verb.Workflow, "scatter matrix", path => WriteScatterMatrixAsync(path, result, ct));
             verb.Results.Write(result, CliJsonContext.Default.PrepareResult, output => Print(output, result));
         });
         return command;
@@ -47,7 +43,7 @@ public static class PrepareCommand
     };
 
     /// <summary>Draws every prepared row (train and test), as the notebook's scatter_matrix of the whole data set.</summary>
-    static async Task WriteScatterMatrixAsync(string path, PrepareResult result, CancellationToken ct)
+    internal static async Task WriteScatterMatrixAsync(string path, PrepareResult result, CancellationToken ct)
     {
         var lines = (await File.ReadAllLinesAsync(result.TrainFile, ct)).Concat(await File.ReadAllLinesAsync(result.TestFile, ct)).Where(l => l.Length > 0);
         var values = lines.Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
+using KnnCli.Output.Plots;
 
 namespace KnnCli.Commands;
 
@@ -18,8 +19,8 @@ public static class RunCommand
     // deploy's --output (an async endpoint's results) and predict's --output (a file) differ; here deploy's is --async-output.
     public static readonly Option<string?> AsyncOutput = new("--async-output") { Description = DeployCommand.Output.Description };
 
-    /// <summary>The verbs' options whose value an earlier step of run provides (channels, endpoint, rows to score), or that make no sense in one flow.</summary>
-    public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, DeployCommand.ModelData, PredictCommand.EndpointName, PredictCommand.Input, InputFileOptions.Header, InputFileOptions.Label];
+    /// <summary>The verbs' options whose value an earlier step of run provides (channels, endpoint, rows to score), or that make no sense in one flow (predict's --plot: run's --plot is prepare's).</summary>
+    public static IReadOnlyList<Option> FromEarlierSteps => [TrainCommand.Train, TrainCommand.Test, TrainCommand.NoWait, DeployCommand.ModelData, PredictCommand.EndpointName, PredictCommand.Input, InputFileOptions.Header, InputFileOptions.Label, PredictCommand.Plot];
 
     /// <summary>The verbs' options that run takes under its own name (see <see cref="Renamed"/>).</summary>
     public static IReadOnlyList<(Option Verb, Option Run)> Renamed =>
@@ -50,9 +51,11 @@ public static class RunCommand
         foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
+            var plot = PlotFile.Check(parse.GetValue(PrepareCommand.Plot));
             // Each step's result is shown as the step ends; --json prints the one document at the end.
             var steps = verb.Results.Json ? null : new StepPrinter(verb.Results.Console);
             var result = await new RunWorkflow(verb.Workflow).RunAsync(Read(parse), steps, ct);
+            await PlotFile.DrawAsync(plot, verb.Workflow, "scatter matrix", path => PrepareCommand.WriteScatterMatrixAsync(path, result.Prepare, ct));
             if (result.Predict is not null) await PredictCommand.WriteOutputAsync(parse, result.Predict, verb, ct);
             if (verb.Results.Json) verb.Results.Write(result, CliJsonContext.Default.RunResult, _ => { });
         });

@@ -4,6 +4,7 @@ using KnnCli.Core.Errors;
 using KnnCli.Core.Targets;
 using KnnCli.Core.Workflow;
 using KnnCli.Output;
+using KnnCli.Output.Plots;
 
 namespace KnnCli.Commands;
 
@@ -18,6 +19,7 @@ public static class TuneCommand
     public static readonly Option<string> IndexType = new("--index-type") { Description = "Candidate index types, comma-separated (faiss.Flat, faiss.IVFFlat, faiss.IVFPQ)", DefaultValueFactory = _ => "faiss.Flat" };
     public static readonly Option<string> IndexMetric = new("--index-metric") { Description = "Candidate metrics, comma-separated (L2, INNER_PRODUCT, COSINE)", DefaultValueFactory = _ => "L2" };
     public static readonly Option<string?> PredictorType = new("--predictor-type") { Description = "classifier or regressor (default: the last training's, else classifier)" };
+    public static readonly Option<string?> Plot = new("--plot") { Description = "Also draw accuracy (a regressor: MSE) ± std against k as this PNG file (local target)" };
 
     // The sagemaker target's hyperparameter tuning job; each training job takes train's --instance-type and --instance-count.
     public static readonly Option<string?> SampleSize = new("--sample-size") { Description = "Candidate sample_size values, a list or a range (sagemaker; default: 1000, untuned)" };
@@ -32,12 +34,13 @@ public static class TuneCommand
         var command = new Command("tune", "Choose hyperparameters: cross-validate candidates here (mean and std of accuracy and macro F1, or MSE), or run a SageMaker tuning job (--target sagemaker)");
         foreach (var option in new Option[]
                  {
-                     Input, K, Folds, Stratify, Seed, IndexType, IndexMetric, PredictorType,
+                     Input, K, Folds, Stratify, Seed, IndexType, IndexMetric, PredictorType, Plot,
                      SampleSize, MaxJobs, MaxParallelJobs, Strategy, JobName, TrainCommand.InstanceType, TrainCommand.InstanceCount, DeployBest,
                  })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
+            var plot = CheckPlot(parse, verb);
             var workflow = new TuneWorkflow(verb.Workflow);
             if (workflow.RunsTuningJob)
             {
@@ -46,6 +49,7 @@ public static class TuneCommand
                 return;
             }
             var result = await workflow.RunAsync(Read(parse), ct);
+            result = result with { Plot = await PlotFile.DrawAsync(plot, verb.Workflow, $"{ScoreName(result)} against k", path => WritePlotAsync(path, result, ct)) };
             verb.Results.Write(result, CliJsonContext.Default.TuneResult, output => Print(output, result));
         });
         return command;
@@ -140,6 +144,30 @@ public static class TuneCommand
     }
 
     private static string Integer(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+
+    /// <summary>--plot draws the folds' mean ± std, which only the local cross-validation has.</summary>
+    private static string? CheckPlot(ParseResult parse, VerbContext verb)
+    {
+        var plot = PlotFile.Check(parse.GetValue(Plot));
+        if (plot is not null && verb.Workflow.Settings.Target == "sagemaker")
+            throw new InputException("--plot draws the local cross-validation (mean ± std over the folds); a tuning job has one score per training job: run `knn tune --plot` on the local target.");
+        return plot;
+    }
+
+    private static string ScoreName(TuneResult result) => result.PredictorType == "regressor" ? "MSE" : "accuracy";
+
+    /// <summary>One curve per index type and metric, k in the order tried.</summary>
+    private static Task WritePlotAsync(string path, TuneResult result, CancellationToken cancellationToken)
+    {
+        var regressor = result.PredictorType == "regressor";
+        var curves = result.Candidates.GroupBy(c => (c.IndexType, c.IndexMetric))
+            .Select(g => new PlotFile.ScoreCurve($"{g.Key.IndexType}, {g.Key.IndexMetric}", [.. g.Select(c => (double)c.K)],
+                [.. g.Select(c => (regressor ? c.MseMean : c.AccuracyMean)!.Value)], [.. g.Select(c => (regressor ? c.MseStd : c.AccuracyStd)!.Value)]))
+            .ToArray();
+        var best = (result.Best.K, (regressor ? result.Best.MseMean : result.Best.AccuracyMean)!.Value);
+        return PlotFile.WriteScoreCurveAsync(path, ScoreName(result), curves, best, cancellationToken);
+    }
 
 
     private static string Score(double? value) => value?.ToString("F4", CultureInfo.InvariantCulture) ?? "";

@@ -69,7 +69,8 @@ public static class PredictReport
         output.WriteLine($"Macro F1: {report.MacroF1.ToString("R", CultureInfo.InvariantCulture)}");
     }
 
-    private static string Name(PredictResult result, double label) => result.LabelMap?.NameOf(label) ?? PythonNumberFormat.Format(label);
+    /// <summary>A label's class name from the prepared label map, else the number itself.</summary>
+    public static string Name(PredictResult result, double label) => result.LabelMap?.NameOf(label) ?? PythonNumberFormat.Format(label);
 
     private static string Score(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 }
