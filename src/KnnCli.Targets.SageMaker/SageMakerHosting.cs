@@ -16,6 +16,8 @@ internal sealed class SageMakerHosting(
 
     public const string VariantName = "AllTraffic";
 
+    public void CheckCanDeploy(DeployRequest request) => RoleFor(request.RoleArn, "Deploying");
+
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {
         var tags = KnnTags.With(_production.Tags, request.Tags);
@@ -50,8 +52,7 @@ internal sealed class SageMakerHosting(
     /// <summary>CreateModel for the k-NN image: an endpoint's model, or a transform job's.</summary>
     internal async Task CreateModelAsync(string modelName, StoreUri artifact, string? roleArn, IReadOnlyDictionary<string, string> tags, string purpose, CancellationToken cancellationToken)
     {
-        var role = roleArn ?? defaultRoleArn
-            ?? throw new InputException($"{purpose} on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
+        var role = RoleFor(roleArn, purpose);
         await sageMaker.CreateModelAsync(new CreateModelRequest
         {
             ModelName = modelName,
@@ -62,6 +63,9 @@ internal sealed class SageMakerHosting(
             EnableNetworkIsolation = _production.NetworkIsolation ? true : null,
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    private string RoleFor(string? roleArn, string purpose) => roleArn ?? defaultRoleArn
+        ?? throw new InputException($"{purpose} on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.");
 
     private AutoScaling.ScaleToZero ScalingFor(DeployRequest request) =>
         request.Async is null ? throw new InputException("--scale-to-zero needs --async: only asynchronous endpoints scale to zero instances.")

@@ -128,6 +128,24 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
     }
 
     [Fact]
+    public async Task Deploy_without_a_role_is_refused_before_anything_is_recorded_created_or_billed()
+    {
+        var job = $"knn-norole-{_run}";
+        await KnnAsync("prepare");
+        await KnnAsync("upload");
+        await KnnAsync("train", "--job-name", job, "--yes");
+
+        var deploy = await KnnProcess.RunAsync(_directory, Environment(("KNN_ROLE", null)), ["deploy", "--endpoint-name", job, "--yes"]);
+
+        Assert.Equal(2, deploy.ExitCode);
+        Assert.Equal("error: Deploying on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.", deploy.Error.Trim());
+        var state = await File.ReadAllTextAsync(Path.Combine(_directory, ".knn", "state.json"));
+        Assert.DoesNotContain("\"endpoint\"", state);
+        await using var target = SageMakerTarget.Create(new Core.Settings.CommonSettings { Target = "sagemaker" }, new SilentLog(), moto.Options());
+        Assert.Null(await target.Hosting.DescribeEndpointAsync(job, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_dry_run_train_prints_the_request_and_creates_no_job()
     {
         var job = $"knn-dry-{_run}";

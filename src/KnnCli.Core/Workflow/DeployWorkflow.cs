@@ -81,6 +81,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             Tags = context.Settings.Production.Tags,
         };
 
+        target.Hosting.CheckCanDeploy(request);
         if (Spend(options, "it bills until `knn cleanup` deletes it") is { } spend) await context.Costs.ConfirmAsync(context, "deploy", [spend], cancellationToken);
         context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");
         // Recorded before the first create call: whatever Ctrl-C, a crash or a failure leaves behind, cleanup finds.
