@@ -48,6 +48,4 @@ public static class ResourceNames
     public static readonly NameRule TransformJob = new("TransformJobName", "transform job name", "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", 1, 63, HyphenatedName);
     public static readonly NameRule Role = new("RoleArn", "IAM role ARN", @"arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+", 20, 2048,
         "expected arn:aws:iam::<12-digit account>:role/<name>, 20 to 2048 characters");
-
-    public static IReadOnlyList<NameRule> All => [TrainingJob, TuningJob, Model, EndpointConfig, Endpoint, TransformJob, Role];
 }
