@@ -61,22 +61,19 @@ public sealed record TuneResult(
     [JsonPropertyName("plot")] public string? Plot { get; init; }
 }
 
+/// <summary>What tune did: cross-validation here (the local target) or a tuning job (sagemaker); exactly one is set.</summary>
+public sealed record TuneOutcome(TuneResult? CrossValidation, TuningJobResult? TuningJob);
+
 /// <summary>
 /// tune: choose hyperparameters. The local target runs k-fold cross-validation in-process (<see cref="LocalTuning"/>);
 /// the sagemaker target runs a hyperparameter tuning job (<see cref="TuningJobWorkflow"/>).
 /// </summary>
 public sealed class TuneWorkflow(WorkflowContext context)
 {
-    /// <summary>True when this run starts a tuning job (the sagemaker target) rather than cross-validating locally.</summary>
-    public bool RunsTuningJob => context.Settings.Target == "sagemaker";
-
-    public Task<TuneResult> RunAsync(TuneOptions options, CancellationToken cancellationToken) =>
-        RunsTuningJob
-            ? throw new InvalidOperationException("The sagemaker target tunes with a tuning job: call RunTuningJobAsync.")
-            : new LocalTuning(context).RunAsync(options, cancellationToken);
-
-    public Task<TuningJobResult> RunTuningJobAsync(TuneOptions options, CancellationToken cancellationToken) =>
-        new TuningJobWorkflow(context).RunAsync(options, cancellationToken);
+    public async Task<TuneOutcome> RunAsync(TuneOptions options, CancellationToken cancellationToken) =>
+        context.Settings.Target == "sagemaker"
+            ? new(null, await new TuningJobWorkflow(context).RunAsync(options, cancellationToken))
+            : new(await new LocalTuning(context).RunAsync(options, cancellationToken), null);
 
     /// <summary>Refuses the options of the other target, naming them in one line.</summary>
     internal static void RefuseOptions(IEnumerable<(string Option, bool Given)> options, string why)

@@ -41,14 +41,13 @@ public static class TuneCommand
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
             var plot = CheckPlot(parse, verb);
-            var workflow = new TuneWorkflow(verb.Workflow);
-            if (workflow.RunsTuningJob)
+            var outcome = await new TuneWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
+            if (outcome.TuningJob is { } job)
             {
-                var job = await workflow.RunTuningJobAsync(Read(parse), ct);
                 verb.Results.Write(job, CliJsonContext.Default.TuningJobResult, output => Print(output, job));
                 return;
             }
-            var result = await workflow.RunAsync(Read(parse), ct);
+            var result = outcome.CrossValidation!;
             result = result with { Plot = await PlotFile.DrawAsync(plot, verb.Workflow, $"{ScoreName(result)} against k", path => WritePlotAsync(path, result, ct)) };
             verb.Results.Write(result, CliJsonContext.Default.TuneResult, output => Print(output, result));
         });
