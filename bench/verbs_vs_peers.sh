@@ -5,7 +5,7 @@
 #   bench/verbs_vs_peers.sh [KNN] [N] [D] [C]      (defaults: a Release build of src/KnnCli, 200000 32 10)
 #
 # The data is the issue's: N rows x D features in C classes, a header, the string label `kind` in column 6
-# (the same generator as ../shared/bench/pipeline_bench.sh). Peers run under /usr/bin/python3 (Debian's numpy,
+# (bench/issue11_csv.py, the generator of ../shared/bench/pipeline_bench.sh). Peers run under /usr/bin/python3 (Debian's numpy,
 # pandas, scikit-learn); faiss is the one ../shared/bench/peers/build.sh built in $PEERS_PREFIX
 # (default /tmp/peers-build) when it is there, else Debian's python3-faiss (the report says which).
 # Times are wall-clock seconds of the whole process (`/usr/bin/time`), peak memory its maximum resident set.
@@ -21,18 +21,7 @@ if [ -n "${1:-}" ]; then KNN=$(realpath "$1"); else
 fi
 cd "$work"
 
-/usr/bin/python3 - "$N" "$D" "$C" <<'PY'
-import sys, numpy as np
-n, d, c = map(int, sys.argv[1:4]); rng = np.random.default_rng(1)
-means = rng.normal(0, 1.5, (c, d)); y = rng.integers(0, c, n)
-x = (means[y] + rng.normal(0, 1, (n, d))).round(4)
-names = [f"f{i}" for i in range(d)]
-with open("big.csv", "w") as f:
-    f.write(",".join(names[:5] + ["kind"] + names[5:]) + "\n")
-    for i in range(n):
-        r = [f"{v:.4f}" for v in x[i]]
-        f.write(",".join(r[:5] + [f"class_{y[i]}"] + r[5:]) + "\n")
-PY
+/usr/bin/python3 "$HERE/bench/issue11_csv.py" "$N" "$D" "$C" big.csv
 
 # timed NAME CMD...: runs CMD, appends "NAME SECONDS PEAK_KB" to times.txt
 timed() {
