@@ -6,7 +6,8 @@ namespace KnnCli.Core.Workflow;
 
 public sealed record StatusResult(
     [property: JsonPropertyName("target")] string Target,
-    [property: JsonPropertyName("state")] KnnState State,
+    // Null in a folder where knn has recorded nothing yet; printed as null, not left out, so readers can test for it.
+    [property: JsonPropertyName("state"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] KnnState? State,
     [property: JsonPropertyName("endpoint")] EndpointDescription? Endpoint,
     [property: JsonPropertyName("live")] IReadOnlyList<LiveResource> Live)
 {
@@ -22,6 +23,8 @@ public sealed class StatusWorkflow(WorkflowContext context)
 {
     public async Task<StatusResult> RunAsync(CancellationToken cancellationToken)
     {
+        // A folder knn never ran in: nothing to describe, and looking must not create .knn/ or reach the target.
+        if (!context.State.Exists) return new StatusResult(context.Settings.Target, null, null, []);
         var state = await context.State.LoadAsync(cancellationToken);
         await using var target = context.CreateTarget();
         var endpoint = state.EndpointName is null ? null : await target.Hosting.DescribeEndpointAsync(state.EndpointName, cancellationToken);

@@ -17,7 +17,7 @@ public static class StatusCommand
             var result = await new StatusWorkflow(verb.Workflow).RunAsync(ct);
             verb.Results.Write(result, CliJsonContext.Default.StatusResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn status", "knn status --target sagemaker --json");
     }
 
     /// <summary>Green when serving or done, red when failed, yellow while changing.</summary>
@@ -30,7 +30,11 @@ public static class StatusCommand
 
     private static void Print(KnnConsole output, StatusResult result)
     {
-        var state = result.State;
+        if (result.State is not { } state)
+        {
+            output.WriteLine("Nothing here yet: knn has recorded nothing in this folder; run `knn prepare` to start (or `knn run` for the whole workflow).");
+            return;
+        }
         output.WriteLine($"Target: {result.Target}");
         void Show(string name, object? value)
         {
