@@ -104,4 +104,12 @@ public sealed class CompletionTests : IDisposable
         Assert.Equal("", result.Output);
         Assert.Equal("error: Unknown shell 'tcsh': expected bash, zsh, fish, pwsh.", result.Error.TrimEnd());
     }
+
+    [Fact]
+    public async Task No_shell_is_one_line_and_exit_2()
+    {
+        var result = await KnnProcess.RunAsync(_directory, "completion");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: knn completion needs the <shell> argument (see 'knn completion --help')", result.Error.TrimEnd());
+    }
 }
