@@ -37,12 +37,32 @@ public sealed class StatusEmptyFolderTests : IDisposable
         Assert.Empty(Listing());
     }
 
+    [Fact]
+    public async Task Status_without_a_state_file_still_names_what_knn_left_running_that_no_folder_recorded()
+    {
+        var run = await KnnProcess.RunAsync(_directory, "run", "--keep-endpoint", "--endpoint-name", "orphan");
+        Assert.True(run.ExitCode == 0, run.Error);
+        try
+        {
+            // The state lost (deleted, or another folder's endpoint): status must not hide the running endpoint.
+            File.Delete(StateJson.PathIn(_directory));
+            var result = await KnnProcess.RunAsync(_directory, "status");
+            Assert.True(result.ExitCode == 0, result.Error);
+            var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("Nothing here yet", lines[0]);
+            Assert.Contains(lines, l => l.StartsWith("Not recorded in this folder: ", StringComparison.Ordinal) && l.Contains("orphan") && l.Contains("knn cleanup --all"));
+        }
+        finally
+        {
+            await KnnProcess.RunAsync(_directory, "cleanup", "--all", "--yes");
+        }
+    }
+
     [Theory]
     [InlineData(0, "config")]
     [InlineData(0, "cleanup")]
     [InlineData(2, "logs")]
     [InlineData(2, "wait")]
-    [InlineData(0, "status", "--target", "sagemaker")]
     public async Task Other_read_only_verbs_with_nothing_recorded_create_nothing(int exitCode, params string[] args)
     {
         var result = await KnnProcess.RunAsync(_directory, args);

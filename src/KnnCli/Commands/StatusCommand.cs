@@ -33,6 +33,7 @@ public static class StatusCommand
         if (result.State is not { } state)
         {
             output.WriteLine("Nothing here yet: knn has recorded nothing in this folder; run `knn prepare` to start (or `knn run` for the whole workflow).");
+            PrintNotRecorded(output, result);
             return;
         }
         output.WriteLine($"Target: {result.Target}");
@@ -81,6 +82,11 @@ public static class StatusCommand
                 + $"; `knn cleanup{target} --endpoint-name {endpoint.Name}` deletes it.")}[/]");
         if (result.Live.Count > result.NotRecorded.Count)
             output.WriteLine($"They may be costing money: `knn cleanup{target}` deletes what this folder recorded.");
+        PrintNotRecorded(output, result);
+    }
+
+    private static void PrintNotRecorded(KnnConsole output, StatusResult result)
+    {
         if (result.NotRecorded.Count > 0)
             output.WriteLine($"Not recorded in this folder: {string.Join(", ", result.NotRecorded.Select(r => $"{r.Kind} {r.Name}"))}; `knn cleanup --all` deletes every resource knn tagged.");
     }

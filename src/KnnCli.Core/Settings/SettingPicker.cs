@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
@@ -76,7 +75,6 @@ public sealed partial class SettingPicker(string settingsFilePath, string stateF
             bool flag => flag ? "true" : "false",
             string s => s,
             IEnumerable<string> list => string.Join(",", list),
-            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString(),
         };
         return text is null ? null : AccessKeyId().Replace(text, key => $"{key.Value[..4]}****************");
