@@ -26,6 +26,10 @@ public static class KnnApp
         root.Subcommands.Add(TransformCommand.Create(services));
         root.Subcommands.Add(TuneCommand.Create(services));
         root.Subcommands.Add(DoctorCommand.Create(services));
+        root.Subcommands.Add(ConfigCommand.Create(services));
+        root.Subcommands.Add(CompletionCommand.Create(services));
+        root.WithExamples("knn run", "knn prepare && knn upload && knn train && knn deploy && knn predict && knn cleanup");
+        Examples.AddToHelp(root);
         return root;
     }
 

@@ -19,7 +19,7 @@ public sealed partial class JsonNamingTests : IDisposable
     {
         string[][] verbs =
         [
-            ["prepare"], ["upload"], ["train"], ["deploy", "--endpoint-name", "names"], ["status"], ["predict"], ["transform", "--input", "PREPARED_TEST", "--output", "out.jsonl"],
+            ["status"], ["config"], ["prepare"], ["upload"], ["train"], ["deploy", "--endpoint-name", "names"], ["status"], ["predict"], ["transform", "--input", "PREPARED_TEST", "--output", "out.jsonl"],
             ["tune", "--k", "1,3"], ["cleanup"], ["status"],
         ];
         var documented = DocumentedFields();

@@ -19,4 +19,7 @@ public sealed record CommonSettings
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
 
     public string StateDirectory => Path.Combine(WorkingDirectory, ".knn");
+
+    /// <summary>Where each setting's value came from, in the resolver's order (knn config prints them).</summary>
+    public IReadOnlyList<SettingOrigin> Origins { get; init; } = [];
 }

@@ -88,28 +88,34 @@ public static partial class ProductionRules
     [GeneratedRegex(@"\A[\p{L}\p{Z}\p{N}_.:/=+\-@]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagText();
 
-    public static ProductionSettings Resolve(ProductionInput option, ProductionInput environment, ProductionInput file)
+    /// <param name="picker">Records where each value came from.</param>
+    public static ProductionSettings Resolve(ProductionInput option, ProductionInput environment, ProductionInput file, SettingPicker picker)
     {
-        T? Pick<T>(Func<ProductionInput, T?> get) where T : class => get(option) ?? get(environment) ?? get(file);
-        bool PickFlag(Func<ProductionInput, bool?> get) => get(option) ?? get(environment) ?? get(file) ?? false;
+        // A setting's option is --NAME with dashes, its variable KNN_NAME: one name says all three sources.
+        T? Pick<T>(string name, Func<ProductionInput, T?> get, T? fallback = default) => picker.Pick(name,
+            SettingPicker.Option(get(option), $"--{name.Replace('_', '-')}"),
+            new SettingCandidate<T>(get(environment), SettingPicker.FromEnvironment, $"KNN_{name.ToUpperInvariant()}"),
+            picker.File(get(file)),
+            SettingPicker.Default(fallback));
+        bool PickFlag(string name, Func<ProductionInput, bool?> get) => Pick(name, get, false) ?? false;
 
-        var subnets = Ids(Pick(i => i.Subnets), "--subnets", SubnetId(), "subnet-", MaxSubnets);
-        var groups = Ids(Pick(i => i.SecurityGroupIds), "--security-group-ids", SecurityGroupId(), "sg-", MaxSecurityGroups);
+        var subnets = Ids(Pick("subnets", i => i.Subnets), "--subnets", SubnetId(), "subnet-", MaxSubnets);
+        var groups = Ids(Pick("security_group_ids", i => i.SecurityGroupIds), "--security-group-ids", SecurityGroupId(), "sg-", MaxSecurityGroups);
         if (subnets.Count > 0 && groups.Count == 0)
             throw new InputException("--subnets needs --security-group-ids too: a VPC configuration takes 1 to 5 security groups.");
         if (groups.Count > 0 && subnets.Count == 0)
             throw new InputException("--security-group-ids needs --subnets too: a VPC configuration takes 1 to 16 subnets.");
 
-        var kms = Pick(i => i.KmsKeyId)?.Trim();
+        var kms = Pick("kms_key_id", i => i.KmsKeyId)?.Trim();
         if (kms is not null && !KmsKey().IsMatch(kms))
             throw new InputException($"--kms-key-id '{ErrorText.Excerpt(kms)}': expected a KMS key id (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN (arn:aws:kms:<region>:<account>:key/<id>), an alias (alias/<name>) or an alias ARN.");
-        var sse = PickFlag(i => i.Sse);
+        var sse = PickFlag("sse", i => i.Sse);
         if (sse && kms is not null)
             throw new InputException("--sse and --kms-key-id both choose the S3 encryption: --sse for S3-managed keys, --kms-key-id for your KMS key; give one.");
 
-        var spot = PickFlag(i => i.Spot);
-        var maxRun = Seconds(Pick(i => i.MaxRun), "--max-run") ?? ProductionSettings.DefaultMaxRunSeconds;
-        var maxWait = Seconds(Pick(i => i.MaxWait), "--max-wait");
+        var spot = PickFlag("spot", i => i.Spot);
+        var maxRun = Seconds(Pick("max_run", i => i.MaxRun, ProductionSettings.DefaultMaxRunSeconds.ToString(CultureInfo.InvariantCulture)), "--max-run") ?? ProductionSettings.DefaultMaxRunSeconds;
+        var maxWait = Seconds(Pick("max_wait", i => i.MaxWait), "--max-wait");
         if (maxWait is not null && !spot)
             throw new InputException("--max-wait applies to spot training only: add --spot, or drop --max-wait.");
         if (maxWait < maxRun)
@@ -119,14 +125,14 @@ public static partial class ProductionRules
         {
             Subnets = subnets,
             SecurityGroupIds = groups,
-            NetworkIsolation = PickFlag(i => i.NetworkIsolation),
-            InterContainerEncryption = PickFlag(i => i.InterContainerEncryption),
+            NetworkIsolation = PickFlag("network_isolation", i => i.NetworkIsolation),
+            InterContainerEncryption = PickFlag("inter_container_encryption", i => i.InterContainerEncryption),
             KmsKeyId = kms,
             S3ManagedEncryption = sse,
             Spot = spot,
             MaxWaitSeconds = maxWait,
             MaxRunSeconds = maxRun,
-            Tags = Tags(file.Tags, environment.Tags, option.Tags),
+            Tags = Tags(picker, picker.File(file.Tags), new(environment.Tags, SettingPicker.FromEnvironment, "KNN_TAGS"), SettingPicker.Option(option.Tags, "--tag")),
         };
     }
 
@@ -166,19 +172,25 @@ public static partial class ProductionRules
         return seconds;
     }
 
-    /// <summary>Later sources win per key: the settings file, then KNN_TAGS, then --tag.</summary>
-    private static Dictionary<string, string> Tags(params IReadOnlyList<string>?[] sources)
+    /// <summary>Later sources win per key: the settings file, then KNN_TAGS, then --tag; each key is recorded as tag:KEY with its source.</summary>
+    private static Dictionary<string, string> Tags(SettingPicker picker, params SettingCandidate<IReadOnlyList<string>>[] sources)
     {
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in sources.SelectMany(s => s ?? []))
+        var origins = new Dictionary<string, SettingCandidate<IReadOnlyList<string>>>(StringComparer.Ordinal);
+        foreach (var source in sources)
         {
-            var equals = entry.IndexOf('=');
-            if (equals < 0) throw new InputException($"--tag {ErrorText.Excerpt(entry)}: expected KEY=VALUE.");
-            var (key, value) = (entry[..equals].Trim(), entry[(equals + 1)..].Trim());
-            CheckTag(key, value);
-            tags[key] = value;
+            foreach (var entry in source.Value ?? [])
+            {
+                var equals = entry.IndexOf('=');
+                if (equals < 0) throw new InputException($"--tag {ErrorText.Excerpt(entry)}: expected KEY=VALUE.");
+                var (key, value) = (entry[..equals].Trim(), entry[(equals + 1)..].Trim());
+                CheckTag(key, value);
+                tags[key] = value;
+                origins[key] = source;
+            }
         }
         if (tags.Count > MaxUserTags) throw new InputException($"--tag: {tags.Count} tags given, at most {MaxUserTags} allowed (SageMaker takes 50 per resource, knn adds {ReservedTagKey}).");
+        foreach (var (key, value) in tags) picker.Record($"tag:{key}", value, origins[key].Source, origins[key].From);
         return tags;
     }
 

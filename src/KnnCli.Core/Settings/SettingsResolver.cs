@@ -69,50 +69,60 @@ public static class SettingsResolver
     /// run once with --target sagemaker does not make every later plain command need AWS.
     /// </summary>
     public static string ResolveTarget(CommonOptions options, Func<string, string?> environment, string workingDirectory) =>
-        ResolveTarget(options, environment, LoadSettingsFile(Path.Combine(workingDirectory, SettingsFileName)));
+        ResolveTarget(options, environment, LoadSettingsFile(Path.Combine(workingDirectory, SettingsFileName)), Picker(workingDirectory));
 
     /// <param name="state">The resolved target's own state (<see cref="ResolveTarget(CommonOptions, Func{string, string?}, string)"/>).</param>
+    /// <returns>The settings, with <see cref="CommonSettings.Origins"/> naming where each value came from.</returns>
     public static CommonSettings Resolve(CommonOptions options, Func<string, string?> environment, string workingDirectory, KnnState state)
     {
         var file = LoadSettingsFile(Path.Combine(workingDirectory, SettingsFileName));
-        string? Env(params string[] names) => names.Select(environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        var picker = Picker(workingDirectory);
+        SettingCandidate<string> Env(params string[] names) => SettingPicker.Environment(environment, names);
+        string? Variable(string name) => Env(name).Value;
 
-        var target = ResolveTarget(options, environment, file);
-        return new CommonSettings
+        var target = ResolveTarget(options, environment, file, picker);
+        var settings = new CommonSettings
         {
             Target = target,
-            Region = options.Region ?? Env("KNN_REGION", "AWS_REGION", "AWS_DEFAULT_REGION") ?? file.Region ?? state.Region,
-            Profile = options.Profile ?? Env("KNN_PROFILE", "AWS_PROFILE") ?? file.Profile,
-            Bucket = options.Bucket ?? Env("KNN_BUCKET") ?? file.Bucket ?? state.Bucket,
-            Prefix = (options.Prefix ?? Env("KNN_PREFIX") ?? file.Prefix ?? state.Prefix ?? "knn").Trim('/'),
-            RoleArn = options.Role ?? Env("KNN_ROLE") ?? file.Role,
+            Region = picker.Pick("region", SettingPicker.Option(options.Region, "--region"), Env("KNN_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
+                picker.File(file.Region), picker.State(state.Region)),
+            Profile = picker.Pick("profile", SettingPicker.Option(options.Profile, "--profile"), Env("KNN_PROFILE", "AWS_PROFILE"), picker.File(file.Profile)),
+            Bucket = picker.Pick("bucket", SettingPicker.Option(options.Bucket, "--bucket"), Env("KNN_BUCKET"), picker.File(file.Bucket), picker.State(state.Bucket)),
+            Prefix = picker.Pick("prefix", SettingPicker.Option(options.Prefix, "--prefix"), Env("KNN_PREFIX"), picker.File(file.Prefix), picker.State(state.Prefix),
+                SettingPicker.Default("knn"))!.Trim('/'),
+            RoleArn = picker.Pick("role", SettingPicker.Option(options.Role, "--role"), Env("KNN_ROLE"), picker.File(file.Role)),
             DryRun = options.DryRun,
             AssumeYes = options.Yes,
             WorkingDirectory = workingDirectory,
-            Production = ProductionRules.Resolve(options.Production, ProductionFromEnvironment(Env), file.Production),
+            Production = ProductionRules.Resolve(options.Production, ProductionFromEnvironment(Variable), file.Production, picker),
         };
+        picker.Record("state_folder", settings.StateDirectory, SettingPicker.FromDefault, null);
+        return settings with { Origins = picker.Origins };
     }
 
-    private static string ResolveTarget(CommonOptions options, Func<string, string?> environment, SettingsFile file)
+    private static SettingPicker Picker(string workingDirectory) =>
+        new(Path.Combine(workingDirectory, SettingsFileName), Path.Combine(workingDirectory, ".knn", StateStore.FileName));
+
+    private static string ResolveTarget(CommonOptions options, Func<string, string?> environment, SettingsFile file, SettingPicker picker)
     {
-        var fromEnvironment = environment("KNN_TARGET");
-        var target = (options.Target ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? null : fromEnvironment) ?? file.Target ?? "local").ToLowerInvariant();
+        var target = picker.Pick("target", SettingPicker.Option(options.Target, "--target"), SettingPicker.Environment(environment, "KNN_TARGET"),
+            picker.File(file.Target), SettingPicker.Default("local"))!.ToLowerInvariant();
         return target is "local" or "sagemaker" ? target : throw new InputException($"Unknown target '{target}': expected local or sagemaker.");
     }
 
     /// <summary>KNN_SUBNETS and KNN_SECURITY_GROUP_IDS (comma-separated), KNN_TAGS (KEY=VALUE,…), true/false flags.</summary>
-    private static ProductionInput ProductionFromEnvironment(Func<string[], string?> env) => new()
+    private static ProductionInput ProductionFromEnvironment(Func<string, string?> env) => new()
     {
-        Subnets = ProductionRules.SplitList(env(["KNN_SUBNETS"]) is { } subnets ? [subnets] : null),
-        SecurityGroupIds = ProductionRules.SplitList(env(["KNN_SECURITY_GROUP_IDS"]) is { } groups ? [groups] : null),
-        NetworkIsolation = ProductionRules.Flag("KNN_NETWORK_ISOLATION", env(["KNN_NETWORK_ISOLATION"])),
-        InterContainerEncryption = ProductionRules.Flag("KNN_INTER_CONTAINER_ENCRYPTION", env(["KNN_INTER_CONTAINER_ENCRYPTION"])),
-        KmsKeyId = env(["KNN_KMS_KEY_ID"]),
-        Sse = ProductionRules.Flag("KNN_SSE", env(["KNN_SSE"])),
-        Spot = ProductionRules.Flag("KNN_SPOT", env(["KNN_SPOT"])),
-        MaxWait = env(["KNN_MAX_WAIT"]),
-        MaxRun = env(["KNN_MAX_RUN"]),
-        Tags = ProductionRules.SplitList(env(["KNN_TAGS"]) is { } tags ? [tags] : null),
+        Subnets = ProductionRules.SplitList(env("KNN_SUBNETS") is { } subnets ? [subnets] : null),
+        SecurityGroupIds = ProductionRules.SplitList(env("KNN_SECURITY_GROUP_IDS") is { } groups ? [groups] : null),
+        NetworkIsolation = ProductionRules.Flag("KNN_NETWORK_ISOLATION", env("KNN_NETWORK_ISOLATION")),
+        InterContainerEncryption = ProductionRules.Flag("KNN_INTER_CONTAINER_ENCRYPTION", env("KNN_INTER_CONTAINER_ENCRYPTION")),
+        KmsKeyId = env("KNN_KMS_KEY_ID"),
+        Sse = ProductionRules.Flag("KNN_SSE", env("KNN_SSE")),
+        Spot = ProductionRules.Flag("KNN_SPOT", env("KNN_SPOT")),
+        MaxWait = env("KNN_MAX_WAIT"),
+        MaxRun = env("KNN_MAX_RUN"),
+        Tags = ProductionRules.SplitList(env("KNN_TAGS") is { } tags ? [tags] : null),
     };
 
     private static SettingsFile LoadSettingsFile(string path)

@@ -13,7 +13,9 @@ public sealed class StateStore(string stateDirectory, string target)
 {
     private readonly string _directory = stateDirectory;
 
-    public string Path { get; } = System.IO.Path.Combine(stateDirectory, "state.json");
+    public const string FileName = "state.json";
+
+    public string Path { get; } = System.IO.Path.Combine(stateDirectory, FileName);
 
     public string Target { get; } = target;
 

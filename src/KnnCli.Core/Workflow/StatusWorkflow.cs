@@ -6,7 +6,8 @@ namespace KnnCli.Core.Workflow;
 
 public sealed record StatusResult(
     [property: JsonPropertyName("target")] string Target,
-    [property: JsonPropertyName("state")] KnnState State,
+    // Null in a folder where knn has recorded nothing yet; printed as null, not left out, so readers can test for it.
+    [property: JsonPropertyName("state"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] KnnState? State,
     [property: JsonPropertyName("endpoint")] EndpointDescription? Endpoint,
     [property: JsonPropertyName("live")] IReadOnlyList<LiveResource> Live)
 {
@@ -22,15 +23,18 @@ public sealed class StatusWorkflow(WorkflowContext context)
 {
     public async Task<StatusResult> RunAsync(CancellationToken cancellationToken)
     {
+        // A folder knn never ran in has no state to show (and looking creates none); the target is still asked what
+        // knn tagged there, which no folder may have recorded.
+        var recorded = context.State.Exists;
         var state = await context.State.LoadAsync(cancellationToken);
         await using var target = context.CreateTarget();
         var endpoint = state.EndpointName is null ? null : await target.Hosting.DescribeEndpointAsync(state.EndpointName, cancellationToken);
         var live = await target.Hosting.ListLiveAsync(cancellationToken);
-        var recorded = state.Resources ?? [];
-        return new StatusResult(target.Name, state, endpoint, live)
+        var resources = state.Resources ?? [];
+        return new StatusResult(target.Name, recorded ? state : null, endpoint, live)
         {
-            RecordedNotFound = [.. recorded.Where(r => !live.Any(l => r.Is(l.Kind, l.Name)))],
-            NotRecorded = [.. live.Where(l => l.Kind != ResourceKinds.TrainingJob && !recorded.Any(r => r.Is(l.Kind, l.Name)))],
+            RecordedNotFound = [.. resources.Where(r => !live.Any(l => r.Is(l.Kind, l.Name)))],
+            NotRecorded = [.. live.Where(l => l.Kind != ResourceKinds.TrainingJob && !resources.Any(r => r.Is(l.Kind, l.Name)))],
         };
     }
 }

@@ -27,7 +27,7 @@ public static class CleanupCommand
                 parse.GetValue(ModelName), parse.GetValue(All), parse.GetValue(IncludeModels)), ct);
             verb.Results.Write(result, CliJsonContext.Default.CleanupResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn cleanup", "knn cleanup --target sagemaker --all --delete-data --yes");
     }
 
     public static void Print(KnnConsole output, CleanupResult result)

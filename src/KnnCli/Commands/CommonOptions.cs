@@ -6,7 +6,7 @@ namespace KnnCli.Commands;
 /// <summary>The options every verb takes (recursive, so they may come before or after the verb).</summary>
 public static class CommonOptions
 {
-    public static readonly Option<string?> Target = new("--target") { Description = "Where the workflow runs: local (default) or sagemaker", Recursive = true };
+    public static readonly Option<string?> Target = new Option<string?>("--target") { Description = "Where the workflow runs: local (default) or sagemaker", Recursive = true }.Suggesting("local", "sagemaker");
     public static readonly Option<string?> Region = new("--region") { Description = "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile)", Recursive = true };
     public static readonly Option<string?> Profile = new("--profile") { Description = "AWS shared-config profile", Recursive = true };
     public static readonly Option<string?> Bucket = new("--bucket") { Description = "Bucket for data and models (default: the target's)", Recursive = true };

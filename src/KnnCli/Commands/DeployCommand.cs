@@ -44,7 +44,7 @@ public static class DeployCommand
             var result = await new DeployWorkflow(verb.Workflow).RunAsync(Read(parse) with { ModelData = parse.GetValue(ModelData) }, ct);
             verb.Results.Write(result, CliJsonContext.Default.DeployResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn deploy", "knn deploy --target sagemaker --instance-type ml.m5.large --endpoint-name iris-knn");
     }
 
     public static DeployOptions Read(ParseResult parse) => new()

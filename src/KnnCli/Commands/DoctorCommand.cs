@@ -18,7 +18,7 @@ public static class DoctorCommand
             verb.Results.Write(result, CliJsonContext.Default.DoctorResult, output => Print(output, result));
             if (!result.Passed) throw result.Failure();
         });
-        return command;
+        return command.WithExamples("knn doctor", "knn doctor --target sagemaker --region eu-west-1");
     }
 
     private static void Print(KnnConsole output, DoctorResult result)

@@ -19,6 +19,6 @@ public static class LogsCommand
                 foreach (var line in result.Lines) output.WriteLine(line);
             });
         });
-        return command;
+        return command.WithExamples("knn logs", "knn logs --target sagemaker --job-name knn-2026-12-03-07-00-00-000");
     }
 }

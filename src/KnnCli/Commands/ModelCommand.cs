@@ -12,7 +12,7 @@ public static class ModelCommand
     public static readonly Argument<string> InspectPath = new("model") { Description = "model.tar.gz, or a folder with the extracted model_algo-1 files" };
     public static readonly Argument<string> SetPath = new("model") { Description = "model.tar.gz to edit in place" };
     public static readonly Option<int?> K = new("--k") { Description = "Neighbours each prediction uses" };
-    public static readonly Option<string?> PredictorType = new("--predictor-type") { Description = "classifier or regressor" };
+    public static readonly Option<string?> PredictorType = new Option<string?>("--predictor-type") { Description = "classifier or regressor" }.Suggesting("classifier", "regressor");
     public static readonly Option<string?> Output = new("--output", "-o") { Description = $"Where to save the artifact (default: ./{ModelWorkflow.DefaultPullPath})" };
 
     public static Command Create(KnnServices services)
@@ -21,7 +21,7 @@ public static class ModelCommand
         command.Subcommands.Add(CreateInspect(services));
         command.Subcommands.Add(CreateSet(services));
         command.Subcommands.Add(CreatePull(services));
-        return command;
+        return command.WithExamples("knn model inspect model.tar.gz", "knn model pull --output model.tar.gz");
     }
 
     private static Command CreateInspect(KnnServices services)
@@ -33,7 +33,7 @@ public static class ModelCommand
             var result = await new ModelWorkflow(verb.Workflow).InspectAsync(parse.GetValue(InspectPath)!, ct);
             verb.Results.Write(result, CliJsonContext.Default.ModelInspectResult, output => Print(output, result.Path, result.Model));
         });
-        return command;
+        return command.WithExamples("knn model inspect model.tar.gz", "knn model inspect model.tar.gz --json");
     }
 
     private static Command CreateSet(KnnServices services)
@@ -48,7 +48,7 @@ public static class ModelCommand
             verb.Results.Write(result, CliJsonContext.Default.ModelSetResult,
                 output => output.WriteLine($"{result.Path}: k = {result.K}, predictor_type = {result.PredictorType}"));
         });
-        return command;
+        return command.WithExamples("knn model set model.tar.gz --k 5", "knn model set model.tar.gz --predictor-type regressor");
     }
 
     private static Command CreatePull(KnnServices services)
@@ -66,7 +66,7 @@ public static class ModelCommand
                 output.WriteLine($"Serve it with: knn serve --model {result.Path}");
             });
         });
-        return command;
+        return command.WithExamples("knn model pull", "knn model pull --target sagemaker --output model.tar.gz");
     }
 
     private static void Print(KnnConsole output, string path, ModelSummary model)

@@ -15,8 +15,8 @@ public static class PredictCommand
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint (default: from knn deploy)" };
     public static readonly Option<string?> Input = new("--input") { Description = "CSV of rows; a first column of labels turns on validation (default: the prepared test file)" };
     public static readonly Option<string[]> Rows = new("--rows") { Description = "Feature rows inline, e.g. \"5.1,3.5,1.4,0.2\" (repeatable; ';' separates rows)" };
-    public static readonly Option<string> ContentType = new("--content-type") { Description = "Request type: text/csv, application/json, application/jsonlines or application/x-recordio-protobuf", DefaultValueFactory = _ => InferencePayloads.Csv };
-    public static readonly Option<string> Accept = new("--accept") { Description = "Response type: application/json, application/jsonlines or application/x-recordio-protobuf", DefaultValueFactory = _ => InferencePayloads.Json };
+    public static readonly Option<string> ContentType = new Option<string>("--content-type") { Description = "Request type: text/csv, application/json, application/jsonlines or application/x-recordio-protobuf", DefaultValueFactory = _ => InferencePayloads.Csv }.Suggesting(InferencePayloads.Csv, InferencePayloads.Json, InferencePayloads.JsonLines, InferencePayloads.RecordIo);
+    public static readonly Option<string> Accept = new Option<string>("--accept") { Description = "Response type: application/json, application/jsonlines or application/x-recordio-protobuf", DefaultValueFactory = _ => InferencePayloads.Json }.Suggesting(InferencePayloads.Json, InferencePayloads.JsonLines, InferencePayloads.RecordIo);
     public static readonly Option<bool> Neighbors = new("--neighbors") { Description = "Verbose responses: each neighbour's label and distance" };
     public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows per request (kept under the payload limit: 6 MB, 4 MB for serverless endpoints)", DefaultValueFactory = _ => 1000 };
     public static readonly Option<int> Parallel = new("--parallel") { Description = "Requests in flight at once", DefaultValueFactory = _ => 4 };
@@ -44,7 +44,7 @@ public static class PredictCommand
             }
             verb.Results.Write(result, CliJsonContext.Default.PredictResult, output => PredictReport.Write(output, result));
         });
-        return command;
+        return command.WithExamples("knn predict --rows 5.1,3.5,1.4,0.2", "knn predict --input .knn/data/iris_test.csv --plot confusion.png");
     }
 
     public static PredictOptions Read(ParseResult parse) => new()

@@ -30,7 +30,7 @@ public static class PrepareCommand
             await PlotFile.DrawAsync(plot, verb.Workflow, "scatter matrix", path => WriteScatterMatrixAsync(path, result, ct));
             verb.Results.Write(result, CliJsonContext.Default.PrepareResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn prepare", "knn prepare --input iris.csv --label Species --test-fraction 0.2 --plot matrix.png");
     }
 
     public static PrepareOptions Read(ParseResult parse) => new()

@@ -59,7 +59,7 @@ public static class RunCommand
             if (result.Predict is not null) await PredictCommand.WriteOutputAsync(parse, result.Predict, verb, ct);
             if (verb.Results.Json) verb.Results.Write(result, CliJsonContext.Default.RunResult, _ => { });
         });
-        return command;
+        return command.WithExamples("knn run", "knn run --target sagemaker --k 5 --train-instance-type ml.m5.large --yes");
     }
 
     public static RunOptions Read(ParseResult parse) => new()

@@ -54,7 +54,7 @@ public static class ServeCommand
             await server.WaitForShutdownAsync(ct);
             await output.WriteLineAsync("Stopped.");
         });
-        return command;
+        return command.WithExamples("knn serve --model model.tar.gz --port 8080", "knn serve --endpoints endpoints/ --port 0");
     }
 
     private static async Task<IModelCatalog> CatalogAsync(ParseResult parse, WorkflowContext context, Func<string, Task> announce, TextWriter errors, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public static class StatusCommand
             var result = await new StatusWorkflow(verb.Workflow).RunAsync(ct);
             verb.Results.Write(result, CliJsonContext.Default.StatusResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn status", "knn status --target sagemaker --json");
     }
 
     /// <summary>Green when serving or done, red when failed, yellow while changing.</summary>
@@ -30,7 +30,12 @@ public static class StatusCommand
 
     private static void Print(KnnConsole output, StatusResult result)
     {
-        var state = result.State;
+        if (result.State is not { } state)
+        {
+            output.WriteLine("Nothing here yet: knn has recorded nothing in this folder; run `knn prepare` to start (or `knn run` for the whole workflow).");
+            PrintNotRecorded(output, result);
+            return;
+        }
         output.WriteLine($"Target: {result.Target}");
         void Show(string name, object? value)
         {
@@ -77,6 +82,11 @@ public static class StatusCommand
                 + $"; `knn cleanup{target} --endpoint-name {endpoint.Name}` deletes it.")}[/]");
         if (result.Live.Count > result.NotRecorded.Count)
             output.WriteLine($"They may be costing money: `knn cleanup{target}` deletes what this folder recorded.");
+        PrintNotRecorded(output, result);
+    }
+
+    private static void PrintNotRecorded(KnnConsole output, StatusResult result)
+    {
         if (result.NotRecorded.Count > 0)
             output.WriteLine($"Not recorded in this folder: {string.Join(", ", result.NotRecorded.Select(r => $"{r.Kind} {r.Name}"))}; `knn cleanup --all` deletes every resource knn tagged.");
     }

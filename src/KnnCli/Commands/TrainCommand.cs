@@ -15,7 +15,7 @@ public static class TrainCommand
     public static readonly Option<string[]> Hp = new("--hp") { Description = "Any other hyperparameter, NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
     public static readonly Option<string?> InstanceType = InstanceTypeOption("--instance-type");
     public static readonly Option<int?> InstanceCount = InstanceCountOption("--instance-count");
-    public static readonly Option<string> InputModeOption = new("--input-mode") { Description = "Pipe (default) or File", DefaultValueFactory = _ => "Pipe" };
+    public static readonly Option<string> InputModeOption = new Option<string>("--input-mode") { Description = "Pipe (default) or File", DefaultValueFactory = _ => "Pipe" }.Suggesting("Pipe", "File");
     public static readonly Option<string?> JobName = new("--job-name") { Description = "Training job name (default: knn-<timestamp>)" };
     public static readonly Option<bool> NoWait = new("--no-wait") { Description = "Start the job and return without waiting" };
     public static readonly Option<bool> StopOnCancel = new("--stop-on-cancel") { Description = "On Ctrl-C, stop the training job too" };
@@ -30,11 +30,11 @@ public static class TrainCommand
     [
         (new Option<string?>("--k") { Description = "Neighbours per prediction (default: 1)" }, "k"),
         (new Option<string?>("--sample-size") { Description = "Points sampled from the train channel (default: 1000)" }, "sample_size"),
-        (new Option<string?>("--predictor-type") { Description = "classifier (default) or regressor" }, "predictor_type"),
+        (new Option<string?>("--predictor-type") { Description = "classifier (default) or regressor" }.Suggesting("classifier", "regressor"), "predictor_type"),
         (new Option<string?>("--feature-dim") { Description = "Feature count (default: detected from the data)" }, "feature_dim"),
-        (new Option<string?>("--index-type") { Description = "faiss.Flat (default), faiss.IVFFlat or faiss.IVFPQ" }, "index_type"),
-        (new Option<string?>("--index-metric") { Description = "L2 (default), INNER_PRODUCT or COSINE" }, "index_metric"),
-        (new Option<string?>("--dimension-reduction-type") { Description = "sign or fjlt" }, "dimension_reduction_type"),
+        (new Option<string?>("--index-type") { Description = "faiss.Flat (default), faiss.IVFFlat or faiss.IVFPQ" }.Suggesting("faiss.Flat", "faiss.IVFFlat", "faiss.IVFPQ"), "index_type"),
+        (new Option<string?>("--index-metric") { Description = "L2 (default), INNER_PRODUCT or COSINE" }.Suggesting("L2", "INNER_PRODUCT", "COSINE"), "index_metric"),
+        (new Option<string?>("--dimension-reduction-type") { Description = "sign or fjlt" }.Suggesting("sign", "fjlt"), "dimension_reduction_type"),
         (new Option<string?>("--dimension-reduction-target") { Description = "Target dimension for dimension reduction" }, "dimension_reduction_target"),
         (new Option<string?>("--faiss-index-ivf-nlists") { Description = "IVF centroids, or auto (sqrt(sample_size))" }, "faiss_index_ivf_nlists"),
         (new Option<string?>("--faiss-index-pq-m") { Description = "PQ sub-vectors (IVFPQ)" }, "faiss_index_pq_m"),
@@ -53,7 +53,7 @@ public static class TrainCommand
             var result = await new TrainWorkflow(verb.Workflow).RunAsync(Read(parse), ct);
             verb.Results.Write(result, CliJsonContext.Default.TrainResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn train --k 5 --sample-size 1000", "knn train --target sagemaker --instance-type ml.m5.large --no-wait");
     }
 
     public static TrainOptions Read(ParseResult parse)

@@ -44,7 +44,7 @@ public static class TransformCommand
                 else Print(output, result);
             });
         });
-        return command;
+        return command.WithExamples("knn transform --input .knn/data/iris_test.csv --output predictions.jsonl", "knn transform --target sagemaker --input rows.csv --output predictions.csv --instance-count 2");
     }
 
     public static void Print(KnnConsole output, TransformResult result)

@@ -16,16 +16,16 @@ public static class TuneCommand
     public static readonly Option<int?> Folds = new("--folds") { Description = "Folds of k-fold cross-validation (default: 5; local target)" };
     public static readonly Option<bool> Stratify = new("--stratify") { Description = "Keep each class's share in every fold (StratifiedKFold; local target)" };
     public static readonly Option<long?> Seed = new("--seed") { Description = "Shuffle seed (scikit-learn's random_state; default: 0; local target)" };
-    public static readonly Option<string> IndexType = new("--index-type") { Description = "Candidate index types, comma-separated (faiss.Flat, faiss.IVFFlat, faiss.IVFPQ)", DefaultValueFactory = _ => "faiss.Flat" };
-    public static readonly Option<string> IndexMetric = new("--index-metric") { Description = "Candidate metrics, comma-separated (L2, INNER_PRODUCT, COSINE)", DefaultValueFactory = _ => "L2" };
-    public static readonly Option<string?> PredictorType = new("--predictor-type") { Description = "classifier or regressor (default: the last training's, else classifier)" };
+    public static readonly Option<string> IndexType = new Option<string>("--index-type") { Description = "Candidate index types, comma-separated (faiss.Flat, faiss.IVFFlat, faiss.IVFPQ)", DefaultValueFactory = _ => "faiss.Flat" }.Suggesting("faiss.Flat", "faiss.IVFFlat", "faiss.IVFPQ");
+    public static readonly Option<string> IndexMetric = new Option<string>("--index-metric") { Description = "Candidate metrics, comma-separated (L2, INNER_PRODUCT, COSINE)", DefaultValueFactory = _ => "L2" }.Suggesting("L2", "INNER_PRODUCT", "COSINE");
+    public static readonly Option<string?> PredictorType = new Option<string?>("--predictor-type") { Description = "classifier or regressor (default: the last training's, else classifier)" }.Suggesting("classifier", "regressor");
     public static readonly Option<string?> Plot = new("--plot") { Description = "Also draw accuracy (a regressor: MSE) ± std against k as this PNG file (local target)" };
 
     // The sagemaker target's hyperparameter tuning job; each training job takes train's --instance-type and --instance-count.
     public static readonly Option<string?> SampleSize = new("--sample-size") { Description = "Candidate sample_size values, a list or a range (sagemaker; default: 1000, untuned)" };
     public static readonly Option<int?> MaxJobs = new("--max-jobs") { Description = "Most training jobs the tuning job starts (sagemaker; required: the cost bound)" };
     public static readonly Option<int?> MaxParallelJobs = new("--max-parallel-jobs") { Description = "Training jobs at a time (sagemaker; default: 1)" };
-    public static readonly Option<string?> Strategy = new("--strategy") { Description = "Bayesian (default), Random, Grid or Hyperband (sagemaker)" };
+    public static readonly Option<string?> Strategy = new Option<string?>("--strategy") { Description = "Bayesian (default), Random, Grid or Hyperband (sagemaker)" }.Suggesting("Bayesian", "Random", "Grid", "Hyperband");
     public static readonly Option<string?> JobName = new("--job-name") { Description = "Tuning job name (sagemaker; default: knn-tune-<timestamp>)" };
     public static readonly Option<bool> DeployBest = new("--deploy-best") { Description = "Deploy the best training job as knn deploy would (sagemaker)" };
 
@@ -51,7 +51,7 @@ public static class TuneCommand
             result = result with { Plot = await PlotFile.DrawAsync(plot, verb.Workflow, $"{ScoreName(result)} against k", path => WritePlotAsync(path, result, ct)) };
             verb.Results.Write(result, CliJsonContext.Default.TuneResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn tune --k 1..20 --folds 5 --stratify --plot k.png", "knn tune --target sagemaker --k 1..20 --max-jobs 10 --strategy Bayesian");
     }
 
     public static TuneOptions Read(ParseResult parse)

@@ -29,7 +29,7 @@ public static class UploadCommand
             var result = await new UploadWorkflow(verb.Workflow).RunAsync(new UploadOptions(parse.GetValue(Train), parse.GetValue(Test), ReadFormat(parse), parse.GetValue(Shards)), ct);
             verb.Results.Write(result, CliJsonContext.Default.UploadResult, output => Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn upload", "knn upload --format recordio --shards 2");
     }
 
     public static UploadFormat ReadFormat(ParseResult parse) => parse.GetValue(Format) == "recordio" ? UploadFormat.RecordIo : UploadFormat.Csv;

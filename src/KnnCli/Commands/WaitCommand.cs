@@ -18,6 +18,6 @@ public static class WaitCommand
             var result = await new WaitWorkflow(verb.Workflow).RunAsync(parse.GetValue(JobName), ct);
             verb.Results.Write(result, CliJsonContext.Default.TrainResult, output => TrainCommand.Print(output, result));
         });
-        return command;
+        return command.WithExamples("knn wait", "knn wait --target sagemaker --job-name knn-2026-12-03-07-00-00-000");
     }
 }

@@ -20,4 +20,5 @@ namespace KnnCli.Output;
 [JsonSerializable(typeof(TuneResult))]
 [JsonSerializable(typeof(TuningJobResult))]
 [JsonSerializable(typeof(DoctorResult))]
+[JsonSerializable(typeof(ConfigResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

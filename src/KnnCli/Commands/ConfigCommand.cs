@@ -1,0 +1,28 @@
+using System.CommandLine;
+using KnnCli.Core.Settings;
+using KnnCli.Core.Workflow;
+using KnnCli.Output;
+
+namespace KnnCli.Commands;
+
+/// <summary>knn config: each effective setting, its value and where it came from.</summary>
+public static class ConfigCommand
+{
+    public static Command Create(KnnServices services)
+    {
+        var command = new Command("config", "Show each effective setting (target, region, bucket, prefix, role …), its value and where it came from");
+        command.SetVerbAction(services, (_, verb, _) =>
+        {
+            var result = new ConfigWorkflow(verb.Workflow).Run();
+            verb.Results.Write(result, CliJsonContext.Default.ConfigResult, output => Print(output, result));
+            return Task.CompletedTask;
+        });
+        return command.WithExamples("knn config", "knn config --target sagemaker --json");
+    }
+
+    private static void Print(KnnConsole output, ConfigResult result)
+    {
+        var rows = result.Settings.Select(s => new[] { s.Name, s.Value ?? "(not set)", s.From is null ? s.Source : $"{s.Source}: {s.From}" }).ToList();
+        output.Table(["setting", "value", "from"], rows, (r, c) => c == 2 && result.Settings[r].Source == SettingPicker.FromDefault ? "grey" : null);
+    }
+}
