@@ -16,7 +16,7 @@ internal sealed class SageMakerHosting(
 
     public const string VariantName = "AllTraffic";
 
-    public void CheckCanDeploy(DeployRequest request) => RoleFor(request.RoleArn, "Deploying");
+    public void CheckCanDeploy(string? roleArn) => RoleFor(roleArn, "Deploying");
 
     public async Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken)
     {

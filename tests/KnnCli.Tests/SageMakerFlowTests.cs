@@ -128,21 +128,31 @@ public sealed class SageMakerFlowTests(MotoServer moto) : IDisposable
     }
 
     [Fact]
-    public async Task Deploy_without_a_role_is_refused_before_anything_is_recorded_created_or_billed()
+    public async Task Deploy_takes_the_role_train_recorded_and_without_one_is_refused_before_anything_is_recorded_or_created()
     {
-        var job = $"knn-norole-{_run}";
+        var job = $"knn-role-{_run}";
         await KnnAsync("prepare");
         await KnnAsync("upload");
-        await KnnAsync("train", "--job-name", job, "--yes");
+        var artifact = JsonDocument.Parse((await KnnAsync("train", "--job-name", job, "--yes", "--json")).Output).RootElement.GetProperty("model_artifact").GetString()!;
+        var noRole = Environment(("KNN_ROLE", null));
 
-        var deploy = await KnnProcess.RunAsync(_directory, Environment(("KNN_ROLE", null)), ["deploy", "--endpoint-name", job, "--yes"]);
-
-        Assert.Equal(2, deploy.ExitCode);
-        Assert.Equal("error: Deploying on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.", deploy.Error.Trim());
-        var state = await File.ReadAllTextAsync(Path.Combine(_directory, ".knn", "state.json"));
-        Assert.DoesNotContain("\"endpoint\"", state);
+        // Another folder knows no role: refused before the cost line, with nothing recorded or created.
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_directory, "elsewhere")).FullName;
+        var refused = await KnnProcess.RunAsync(elsewhere, noRole, ["deploy", "--model-data", artifact, "--endpoint-name", job + "-x", "--yes"]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal("error: Deploying on SageMaker needs an execution role: pass --role arn:aws:iam::<account>:role/<name>.", refused.Error.Trim());
+        Assert.False(File.Exists(Path.Combine(elsewhere, ".knn", "state.json")) && (await File.ReadAllTextAsync(Path.Combine(elsewhere, ".knn", "state.json"))).Contains(job + "-x"));
         await using var target = SageMakerTarget.Create(new Core.Settings.CommonSettings { Target = "sagemaker" }, new SilentLog(), moto.Options());
-        Assert.Null(await target.Hosting.DescribeEndpointAsync(job, CancellationToken.None));
+        Assert.Null(await target.Hosting.DescribeEndpointAsync(job + "-x", CancellationToken.None));
+
+        // The training folder recorded the role train used: deploy takes it from the state, and config says so.
+        var config = JsonDocument.Parse((await KnnProcess.RunAsync(_directory, noRole, ["config", "--json"])).Output).RootElement;
+        var role = config.GetProperty("settings").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "role");
+        Assert.Equal((MotoServer.RoleArn, "state"), (role.GetProperty("value").GetString(), role.GetProperty("source").GetString()));
+        var deploy = await KnnProcess.RunAsync(_directory, noRole, ["deploy", "--endpoint-name", job, "--yes"]);
+        Assert.True(deploy.ExitCode == 0, deploy.Error);
+        Assert.Equal("InService", (await target.Hosting.DescribeEndpointAsync(job, CancellationToken.None))?.Status);
+        Assert.Equal(0, (await KnnProcess.RunAsync(_directory, noRole, ["cleanup", "--yes"])).ExitCode);
     }
 
     [Fact]

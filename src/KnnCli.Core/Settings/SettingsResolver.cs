@@ -90,7 +90,7 @@ public static class SettingsResolver
             Bucket = picker.Pick("bucket", SettingPicker.Option(options.Bucket, "--bucket"), Env("KNN_BUCKET"), picker.File(file.Bucket), picker.State(state.Bucket)),
             Prefix = picker.Pick("prefix", SettingPicker.Option(options.Prefix, "--prefix"), Env("KNN_PREFIX"), picker.File(file.Prefix), picker.State(state.Prefix),
                 SettingPicker.Default("knn"))!.Trim('/'),
-            RoleArn = picker.Pick("role", SettingPicker.Option(options.Role, "--role"), Env("KNN_ROLE"), picker.File(file.Role)),
+            RoleArn = picker.Pick("role", SettingPicker.Option(options.Role, "--role"), Env("KNN_ROLE"), picker.File(file.Role), picker.State(state.Role)),
             DryRun = options.DryRun,
             AssumeYes = options.Yes,
             WorkingDirectory = workingDirectory,

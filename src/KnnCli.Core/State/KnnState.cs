@@ -22,6 +22,8 @@ public sealed record KnnState
     [JsonPropertyName("feature_columns")] public IReadOnlyList<string>? FeatureColumns { get; init; }
 
     // upload
+    /// <summary>The execution role the data was uploaded and trained with, so deploy, transform and tune need not be told again.</summary>
+    [JsonPropertyName("role")] public string? Role { get; init; }
     [JsonPropertyName("train_uri")] public string? TrainUri { get; init; }
     [JsonPropertyName("test_uri")] public string? TestUri { get; init; }
 

@@ -70,8 +70,8 @@ public sealed record LiveResource(string Kind, string Name, string Status, DateT
 /// <summary>Models, endpoint configs and endpoints.</summary>
 public interface IHosting
 {
-    /// <summary>Refuses, before anything is recorded, created or billed, a request this target cannot carry out.</summary>
-    void CheckCanDeploy(DeployRequest request) { }
+    /// <summary>Refuses, before anything is uploaded, recorded, created or billed, a deploy this target cannot carry out with this role.</summary>
+    void CheckCanDeploy(string? roleArn) { }
 
     /// <summary>Creates model, endpoint config and endpoint, and waits until the endpoint is InService.</summary>
     Task<EndpointDescription> DeployAsync(DeployRequest request, IWorkflowLog log, CancellationToken cancellationToken);

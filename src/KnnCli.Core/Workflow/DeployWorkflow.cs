@@ -64,6 +64,7 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
         }
         var endpointName = options.EndpointName ?? baseName;
         await using var target = context.CreateTarget();
+        target.Hosting.CheckCanDeploy(context.Settings.RoleArn);
         await EnsureNameFreeAsync(target, endpointName, cancellationToken);
         var modelArtifact = options.ModelData is { } given ? await ModelSource.ToStoreAsync(context, target, state, given, "--model-data", cancellationToken) : StoreUri.Parse(artifact);
         var request = new DeployRequest
@@ -81,7 +82,6 @@ public sealed partial class DeployWorkflow(WorkflowContext context)
             Tags = context.Settings.Production.Tags,
         };
 
-        target.Hosting.CheckCanDeploy(request);
         if (Spend(options, "it bills until `knn cleanup` deletes it") is { } spend) await context.Costs.ConfirmAsync(context, "deploy", [spend], cancellationToken);
         context.Log.Info($"Deploying {request.ModelArtifact} as endpoint {request.EndpointName} on {target.Name}");
         // Recorded before the first create call: whatever Ctrl-C, a crash or a failure leaves behind, cleanup finds.

@@ -46,7 +46,7 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
     }
 
     /// <summary>
-    /// Records where the data went (target, region, bucket, prefix and the channel URIs), unless this is a dry run;
+    /// Records where the data went (target, region, bucket, prefix, role and the channel URIs), unless this is a dry run;
     /// <paramref name="more"/> adds the verb's own fields.
     /// </summary>
     public async Task RecordDataAsync(string bucket, StoreUri train, StoreUri? test, Func<KnnState, KnnState> more, CancellationToken cancellationToken)
@@ -57,6 +57,7 @@ public sealed class WorkflowContext(CommonSettings settings, ITargetFactory targ
             Region = Settings.Region ?? s.Region,
             Bucket = bucket,
             Prefix = Settings.Prefix,
+            Role = Settings.RoleArn ?? s.Role,
             TrainUri = train.ToString(),
             TestUri = test?.ToString() ?? s.TestUri,
         }), cancellationToken);
