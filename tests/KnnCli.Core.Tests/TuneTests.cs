@@ -46,7 +46,7 @@ public sealed class TuneTests : IDisposable
     public async Task Classifier_scores_match_scikit_learn_cross_validate(bool stratify)
     {
         var path = WriteClasses(180, 3);
-        var result = await Workflow().RunAsync(new TuneOptions { Input = path, K = [1, 3, 5, 9], Folds = 5, Seed = 11, Stratify = stratify }, CancellationToken.None);
+        var result = await CrossValidateAsync(new TuneOptions { Input = path, K = [1, 3, 5, 9], Folds = 5, Seed = 11, Stratify = stratify });
         using var expected = JsonDocument.Parse(await DebianPython.RunAsync(Reference, "python3-sklearn and python3-numpy", TimeSpan.FromMinutes(3),
             "scores", path, "5", "11", stratify ? "stratified" : "kfold", "classifier", "1", "3", "5", "9"));
 
@@ -70,7 +70,7 @@ public sealed class TuneTests : IDisposable
     public async Task Regressor_mse_matches_scikit_learn_and_the_best_has_the_lowest()
     {
         var path = WriteRegression(120, 5);
-        var result = await Workflow().RunAsync(new TuneOptions { Input = path, K = [1, 2, 4, 8], Folds = 4, Seed = 3, PredictorType = "regressor" }, CancellationToken.None);
+        var result = await CrossValidateAsync(new TuneOptions { Input = path, K = [1, 2, 4, 8], Folds = 4, Seed = 3, PredictorType = "regressor" });
         using var expected = JsonDocument.Parse(await DebianPython.RunAsync(Reference, "python3-sklearn and python3-numpy", TimeSpan.FromMinutes(3),
             "scores", path, "4", "3", "kfold", "regressor", "1", "2", "4", "8"));
         foreach (var candidate in result.Candidates)
@@ -88,10 +88,10 @@ public sealed class TuneTests : IDisposable
     public async Task Index_types_and_metrics_multiply_the_candidates()
     {
         var path = WriteClasses(200, 9);
-        var result = await Workflow().RunAsync(new TuneOptions
+        var result = await CrossValidateAsync(new TuneOptions
         {
             Input = path, K = [1, 5], Folds = 3, IndexTypes = ["faiss.Flat", "faiss.IVFFlat"], IndexMetrics = ["L2", "COSINE"],
-        }, CancellationToken.None);
+        });
         Assert.Equal(8, result.Candidates.Count);
         Assert.Equal(["faiss.Flat", "faiss.IVFFlat"], result.Candidates.Select(c => c.IndexType).Distinct());
         Assert.Equal(["L2", "COSINE"], result.Candidates.Select(c => c.IndexMetric).Distinct());
@@ -102,13 +102,16 @@ public sealed class TuneTests : IDisposable
     public async Task Bad_requests_are_input_errors()
     {
         var path = WriteClasses(6, 1);
-        await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TuneOptions { Input = path, Folds = 7 }, CancellationToken.None));
-        await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TuneOptions { Input = path, Folds = 1 }, CancellationToken.None));
-        await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TuneOptions { Input = path, K = [0] }, CancellationToken.None));
-        await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TuneOptions { Input = path, PredictorType = "regressor", Stratify = true }, CancellationToken.None));
-        await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TuneOptions { Input = Path.Combine(_directory, "missing.csv") }, CancellationToken.None));
-        await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TuneOptions(), CancellationToken.None)); // nothing prepared
+        await Assert.ThrowsAsync<InputException>(() => CrossValidateAsync(new TuneOptions { Input = path, Folds = 7 }));
+        await Assert.ThrowsAsync<InputException>(() => CrossValidateAsync(new TuneOptions { Input = path, Folds = 1 }));
+        await Assert.ThrowsAsync<InputException>(() => CrossValidateAsync(new TuneOptions { Input = path, K = [0] }));
+        await Assert.ThrowsAsync<InputException>(() => CrossValidateAsync(new TuneOptions { Input = path, PredictorType = "regressor", Stratify = true }));
+        await Assert.ThrowsAsync<InputException>(() => CrossValidateAsync(new TuneOptions { Input = Path.Combine(_directory, "missing.csv") }));
+        await Assert.ThrowsAsync<InputException>(() => CrossValidateAsync(new TuneOptions())); // nothing prepared
     }
+
+    private async Task<TuneResult> CrossValidateAsync(TuneOptions options) =>
+        (await Workflow().RunAsync(options, CancellationToken.None)).CrossValidation!;
 
     private TuneWorkflow Workflow() =>
         new(new WorkflowContext(new CommonSettings { WorkingDirectory = _directory }, new NoTargets(), new RecordingLog()));
