@@ -18,7 +18,7 @@ public static class PredictCommand
     public static readonly Option<string> ContentType = new("--content-type") { Description = "Request type: text/csv, application/json, application/jsonlines or application/x-recordio-protobuf", DefaultValueFactory = _ => InferencePayloads.Csv };
     public static readonly Option<string> Accept = new("--accept") { Description = "Response type: application/json, application/jsonlines or application/x-recordio-protobuf", DefaultValueFactory = _ => InferencePayloads.Json };
     public static readonly Option<bool> Neighbors = new("--neighbors") { Description = "Verbose responses: each neighbour's label and distance" };
-    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows per request (kept under the payload limit: 6 MB, 4 MB for serverless endpoints)", DefaultValueFactory = _ => 1000 };
+    public static readonly Option<int> BatchSize = new("--batch-size") { Description = "Rows per request (kept under the payload limit: 6 MB, 4 MB for serverless endpoints)", DefaultValueFactory = _ => 5000 };
     public static readonly Option<int> Parallel = new("--parallel") { Description = "Requests in flight at once", DefaultValueFactory = _ => 4 };
     public static readonly Option<string?> OutputFile = new("--output") { Description = "Write predictions to FILE (.csv, or .jsonl for JSON Lines)" };
     public static readonly Option<string?> Plot = new("--plot") { Description = "Also draw the confusion matrix of labelled rows (class names, counts) as this PNG file" };
