@@ -26,7 +26,8 @@ echo "train parts alone: $("$BENCH" train-parts $train $test 5)"
 
 # 2. transform (model load, CSV in, JSON Lines out) beside faiss IndexFlatL2 search alone, k = 5.
 t knn_transform "$KNN" transform --input queries.csv --output preds.jsonl
-env ${FAISS_PY:+PYTHONPATH=$FAISS_PY FAISS_OPT_LEVEL=AVX2} /usr/bin/python3 -c '
+# faiss at its fastest split here (2 BLAS threads x 1 OpenMP thread, as in docs/benchmarks.md).
+env ${FAISS_PY:+PYTHONPATH=$FAISS_PY FAISS_OPT_LEVEL=AVX2} OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 -c '
 import time, numpy as np, pandas as pd, faiss
 tr = pd.read_csv("'$train'", header=None).to_numpy("float32"); q = pd.read_csv("queries.csv", header=None).to_numpy("float32")
 index = faiss.IndexFlatL2(tr.shape[1] - 1); index.add(np.ascontiguousarray(tr[:, 1:]))
