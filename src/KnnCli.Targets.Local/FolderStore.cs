@@ -84,9 +84,8 @@ public sealed class FolderStore(string root) : IObjectStore
         return metadata?.ContentType;
     }
 
-    private async Task PutAsync(Stream source, StoreUri destination, string contentType, IProgressReporter? progress, CancellationToken cancellationToken)
-    {
-        await AtomicFile.WriteAsync(ObjectPath(destination), async (output, ct) =>
+    private Task PutAsync(Stream source, StoreUri destination, string contentType, IProgressReporter? progress, CancellationToken cancellationToken) =>
+        WriteObjectAsync(destination, contentType, async (output, ct) =>
         {
             var buffer = new byte[1 << 16];
             long copied = 0;
@@ -97,6 +96,11 @@ public sealed class FolderStore(string root) : IObjectStore
                 progress?.Report(copied += read);
             }
         }, cancellationToken);
+
+    /// <summary>Writes an object atomically through <paramref name="write"/>, straight into its file (no copy held in memory).</summary>
+    public async Task WriteObjectAsync(StoreUri destination, string contentType, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteAsync(ObjectPath(destination), write, cancellationToken);
         await AtomicFile.WriteAllBytesAsync(MetadataPath(destination),
             JsonSerializer.SerializeToUtf8Bytes(new ObjectMetadata(contentType), LocalJsonContext.Default.ObjectMetadata), cancellationToken);
     }

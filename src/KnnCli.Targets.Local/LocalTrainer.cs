@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using KnnCli.Core.Data;
@@ -139,12 +140,7 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         var metrics = request.Test is { } test ? await ScoreAsync(model, test, request.ContentType, hp, log, cancellationToken) : [];
 
         var artifact = request.OutputPath.Append($"{request.JobName}/output/model.tar.gz");
-        using (var buffer = new MemoryStream())
-        {
-            await ModelArtifact.WriteAsync(buffer, model, cancellationToken);
-            buffer.Position = 0;
-            await store.PutStreamAsync(buffer, artifact, "application/x-gzip", cancellationToken);
-        }
+        await store.WriteObjectAsync(artifact, "application/x-gzip", (output, ct) => ModelArtifact.WriteAsync(output, model, ct), cancellationToken);
         log.Log(LogLine($"Model saved to {artifact}"));
         return new TrainingResult { JobName = request.JobName, Status = TrainingStatus.Completed, ModelArtifact = artifact, Metrics = metrics };
     }
@@ -203,7 +199,6 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
             : ([.. samples.SelectMany(s => s.Vectors)], [.. samples.SelectMany(s => s.Labels)], featureCount);
     }
 
-    /// <summary>Predicts the test channel a mini-batch at a time and logs the container's score lines.</summary>
     /// <summary>A channel read shown by the bytes read when the object's length is known (the rows beside it), by rows otherwise.</summary>
     private static IProgressReporter ChannelProgress(IWorkflowLog log, string label, Stream channel) =>
         channel.CanSeek ? log.Progress(label, channel.Length, ProgressUnit.Bytes) : log.Progress(label, 0, ProgressUnit.Rows);
@@ -219,28 +214,54 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         progress.Describe($"{rows:N0} rows");
     }
 
+    /// <summary>Test rows per kernel call: many kernel blocks for every core, few enough calls for the bar to move.</summary>
+    private const int ScoringBlockRows = 8192;
+
+    /// <summary>The test channel's features (row-major) and labels, read a mini-batch at a time into growing buffers.</summary>
+    private async Task<(ReadOnlyMemory<float> Features, ReadOnlyMemory<float> Labels)> ReadTestChannelAsync(StoreUri test, string contentType, int featureCount,
+        int miniBatchSize, IWorkflowLog log, CancellationToken cancellationToken)
+    {
+        var features = new ArrayBufferWriter<float>(miniBatchSize * featureCount);
+        var labels = new ArrayBufferWriter<float>(miniBatchSize);
+        await using var stream = await store.OpenReadAsync(test, cancellationToken);
+        using var reader = TrainingData.OpenReader(stream, test.ToString(), contentType);
+        using var progress = ChannelProgress(log, "read test channel", stream);
+        while (await reader.ReadBatchAsync(miniBatchSize, cancellationToken) is { RowCount: > 0 } batch)
+        {
+            if (batch.FeatureCount != featureCount)
+                throw DataErrors.InFile(test.ToString(), $"test rows have {batch.FeatureCount} features, the train rows {featureCount}");
+            features.Write(batch.Features);
+            labels.Write(batch.Labels);
+            ReportChannel(progress, stream, labels.WrittenCount);
+        }
+        return (features.WrittenMemory, labels.WrittenMemory);
+    }
+
+    /// <summary>
+    /// Reads the whole test channel into one row-major matrix, then predicts it in large blocks through the batched
+    /// exact kernel (the bar counts rows scored of the total), and logs the container's score lines.
+    /// </summary>
     private async Task<TrainingMetric[]> ScoreAsync(KnnModel model, StoreUri test, string contentType, KnnHyperparameters hp, IWorkflowLog log, CancellationToken cancellationToken)
     {
-        var actual = new List<double>();
-        var predicted = new List<double>();
-        await using (var stream = await store.OpenReadAsync(test, cancellationToken))
-        using (var reader = TrainingData.OpenReader(stream, test.ToString(), contentType))
-        using (var progress = ChannelProgress(log, "score test channel", stream))
+        var (features, labels) = await ReadTestChannelAsync(test, contentType, model.FeatureDimension, hp.MiniBatchSize, log, cancellationToken);
+        var rows = labels.Length;
+        if (rows == 0) return [];
+        var dimension = model.FeatureDimension;
+        var predictions = new float[rows];
+        using (var progress = log.Progress("score test channel", rows, ProgressUnit.Rows))
         {
-            while (true)
+            for (var start = 0; start < rows; start += ScoringBlockRows)
             {
-                var batch = await reader.ReadBatchAsync(hp.MiniBatchSize, cancellationToken);
-                if (batch.RowCount == 0) break;
-                if (batch.FeatureCount != model.FeatureDimension)
-                    throw DataErrors.InFile(test.ToString(), $"test rows have {batch.FeatureCount} features, the train rows {model.FeatureDimension}");
-                var predictions = new float[batch.RowCount];
-                model.Predict(batch.Features, predictions);
-                actual.AddRange(batch.Labels.Select(l => (double)l));
-                predicted.AddRange(predictions.Select(p => (double)p));
-                ReportChannel(progress, stream, actual.Count);
+                cancellationToken.ThrowIfCancellationRequested();
+                var count = Math.Min(ScoringBlockRows, rows - start);
+                model.Predict(features.Span.Slice(start * dimension, count * dimension), predictions.AsSpan(start, count));
+                progress.Report(start + count);
             }
         }
-        if (actual.Count == 0) return [];
+        var actual = new double[rows];
+        var labelSpan = labels.Span;
+        for (var r = 0; r < rows; r++) actual[r] = labelSpan[r];
+        var predicted = Array.ConvertAll(predictions, p => (double)p);
 
         if (hp.PredictorType == PredictorType.Regressor)
         {

@@ -121,5 +121,40 @@ public sealed class TransformWorkflowTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Theory]
+    [InlineData("out.jsonl", false, false)]
+    [InlineData("out.jsonl", true, false)]
+    [InlineData("out.jsonl", false, true)]
+    [InlineData("out.csv", false, true)]
+    public async Task Many_pipelined_batches_write_the_same_bytes_as_one_batch_of_the_whole_file(string name, bool neighbors, bool joinInput)
+    {
+        var model = await WriteModelAsync(k: 3);
+        // Labelled rows (scored too), 2,500 of them: 40 batches of 64, the next parsed while one is searched.
+        var input = Write("labelled.csv", Enumerable.Range(0, 2500).Select(i => $"{(i % 10 < 5 ? 0 : 1)},{(i % 10 + i % 7 / 10.0).ToString(CultureInfo.InvariantCulture)}"));
+        var streamed = Path.Combine(_directory, "streamed-" + name);
+        var whole = Path.Combine(_directory, "whole-" + name);
+
+        var small = await Workflow().RunAsync(new TransformOptions { Model = model, Input = input, Output = streamed, BatchSize = 64, Neighbors = neighbors, JoinInput = joinInput }, CancellationToken.None);
+        var one = await Workflow().RunAsync(new TransformOptions { Model = model, Input = input, Output = whole, BatchSize = 100_000, Neighbors = neighbors, JoinInput = joinInput }, CancellationToken.None);
+
+        Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(streamed));
+        Assert.Equal(2500, small.Rows);
+        Assert.Equal(one.Accuracy, small.Accuracy);
+        Assert.Equal(2500, File.ReadAllLines(streamed).Length);
+    }
+
+    [Fact]
+    public async Task A_bad_row_in_a_later_batch_is_its_line_s_input_error_and_writes_nothing()
+    {
+        var model = await WriteModelAsync();
+        var input = Write("rows.csv", Enumerable.Range(0, 300).Select(i => i == 250 ? "x" : "1.5"));
+        var output = Path.Combine(_directory, "out.jsonl");
+
+        var error = await Assert.ThrowsAsync<InputException>(() => Workflow().RunAsync(new TransformOptions { Model = model, Input = input, Output = output, BatchSize = 16 }, CancellationToken.None));
+
+        Assert.Contains("rows.csv:251", error.Message);
+        Assert.False(File.Exists(output));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

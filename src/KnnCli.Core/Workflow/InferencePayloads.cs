@@ -40,21 +40,33 @@ public static class InferencePayloads
             for (var i = start; i < start + count; i++) RecordProtobuf.WriteFramedDense(records, rows[i], label: null);
             return records.WrittenSpan.ToArray();
         }
-        var text = new StringBuilder(count * 32);
-        if (mediaType == Json) text.Append("{\"instances\":[");
+        if (mediaType is not (Csv or Json or JsonLines))
+            throw new InputException($"--content-type {contentType} is not supported: use {Csv}, {Json}, {JsonLines} or {RecordIo}.");
+        // UTF-8 straight into one buffer: no string per value or per body.
+        var body = new ArrayBufferWriter<byte>(count * (16 + rows[start].Length * 10));
+        if (mediaType == Json) body.Write("{\"instances\":["u8);
         for (var i = start; i < start + count; i++)
         {
-            var features = string.Join(',', rows[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
-            switch (mediaType)
-            {
-                case Csv: text.Append(features).Append('\n'); break;
-                case Json: text.Append(i > start ? "," : "").Append("{\"features\":[").Append(features).Append("]}"); break;
-                case JsonLines: text.Append("{\"features\":[").Append(features).Append("]}\n"); break;
-                default: throw new InputException($"--content-type {contentType} is not supported: use {Csv}, {Json}, {JsonLines} or {RecordIo}.");
-            }
+            if (mediaType == Json && i > start) body.Write(","u8);
+            if (mediaType != Csv) body.Write("{\"features\":["u8);
+            WriteFeatures(body, rows[i]);
+            body.Write(mediaType switch { Csv => "\n"u8, Json => "]}"u8, _ => "]}\n"u8 });
         }
-        if (mediaType == Json) text.Append("]}");
-        return Encoding.UTF8.GetBytes(text.ToString());
+        if (mediaType == Json) body.Write("]}"u8);
+        return body.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The row's values as the shortest round-trip text ("R"), comma-separated.</summary>
+    private static void WriteFeatures(ArrayBufferWriter<byte> body, float[] row)
+    {
+        for (var j = 0; j < row.Length; j++)
+        {
+            if (j > 0) body.Write(","u8);
+            var span = body.GetSpan(32);
+            if (!row[j].TryFormat(span, out var written, "R", CultureInfo.InvariantCulture))
+                throw new InvalidOperationException("A float's text is longer than 32 bytes.");
+            body.Advance(written);
+        }
     }
 
     /// <summary>Parses a JSON, JSON Lines or RecordIO-protobuf response; it must hold exactly <paramref name="expected"/> predictions.</summary>

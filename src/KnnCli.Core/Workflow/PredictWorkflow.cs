@@ -21,7 +21,7 @@ public sealed record PredictOptions
     public string? Label { get; init; }
     /// <summary>Ask for verbose responses (each neighbour's label and distance).</summary>
     public bool Neighbors { get; init; }
-    public int BatchSize { get; init; } = 1000;
+    public int BatchSize { get; init; } = 5000;
     public int Parallel { get; init; } = 4;
     /// <summary>The option (--plot) that draws the confusion matrix: without labelled rows for a classifier it is refused before any request.</summary>
     public string? ConfusionMatrixFor { get; init; }
@@ -147,19 +147,23 @@ public sealed class PredictWorkflow(WorkflowContext context)
 
     /// <summary>
     /// Request bodies for consecutive row ranges of at most batchSize rows and maxBytes bytes each, made as
-    /// they are sent, so only the requests in flight are held in memory.
+    /// they are sent, so only the requests in flight are held in memory. A body over maxBytes is made again for
+    /// the rows that fit at its bytes per row, and later batches keep that smaller size, so each is made once.
     /// </summary>
     internal static IEnumerable<(int Start, int Count, byte[] Body)> Batches(IReadOnlyList<float[]> rows, int batchSize, string contentType, int maxBytes)
     {
         var start = 0;
+        var size = batchSize;
         while (start < rows.Count)
         {
-            var count = Math.Min(batchSize, rows.Count - start);
+            var count = Math.Min(size, rows.Count - start);
             var body = InferencePayloads.Serialize(rows, start, count, contentType);
             while (count > 1 && body.Length > maxBytes)
             {
-                count /= 2;
+                // 5% below the average's share, for rows longer than the average; strictly fewer rows each time.
+                count = Math.Max(1, (int)(count * (0.95 * maxBytes / body.Length)));
                 body = InferencePayloads.Serialize(rows, start, count, contentType);
+                size = count;
             }
             yield return (start, count, body);
             start += count;

@@ -115,7 +115,8 @@ public sealed class TransformWorkflow(WorkflowContext context)
 
     /// <summary>
     /// Streams the input in batches, asks <paramref name="predict"/> for each batch's predictions and writes one line
-    /// per row, atomically: the output appears whole or not at all.
+    /// per row, atomically: the output appears whole or not at all. The next batch is parsed while the current one
+    /// is predicted, and each batch's lines are written with one call.
     /// </summary>
     private async Task<Tally> WriteAsync(TransformOptions options, string inputPath, KnnModel model, int labelColumns, bool jsonLines, LabelMap? classNames,
         Func<NumericBatch, CancellationToken, Task<RowPrediction[]>> predict, CancellationToken cancellationToken)
@@ -130,19 +131,32 @@ public sealed class TransformWorkflow(WorkflowContext context)
             using var progress = context.Log.Progress("transform", input.Length, ProgressUnit.Bytes);
             using var reader = new NumericCsvReader(input, options.Input, labelColumns, classes, keepText: options.JoinInput && !jsonLines);
             await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            var line = new StringBuilder();
-            while (await reader.ReadBatchAsync(options.BatchSize, ct) is { RowCount: > 0 } batch)
+            var lines = new StringBuilder();
+            Task<NumericBatch> ReadNext() => Task.Run(() => reader.ReadBatchAsync(options.BatchSize, ct), ct);
+            var next = ReadNext();
+            try
             {
-                var predictions = await predict(batch, ct);
-                for (var r = 0; r < batch.RowCount; r++)
+                while (await next is { RowCount: > 0 } batch)
                 {
-                    AppendLine(line.Clear(), batch, r, labelColumns, predictions[r], jsonLines, options.JoinInput, classNames);
-                    await writer.WriteLineAsync(line, ct);
-                    if (labelColumns == 1) tally.Add(predictions[r].Value, batch.Labels[r]);
+                    // Each batch is the reader's copy, so the next one can be parsed meanwhile.
+                    next = ReadNext();
+                    var predictions = await predict(batch, ct);
+                    lines.Clear();
+                    for (var r = 0; r < batch.RowCount; r++)
+                    {
+                        AppendRow(lines, batch, r, labelColumns, predictions[r], jsonLines, options.JoinInput, classNames).AppendLine();
+                        if (labelColumns == 1) tally.Add(predictions[r].Value, batch.Labels[r]);
+                    }
+                    await writer.WriteAsync(lines, ct);
+                    tally.Rows += batch.RowCount;
+                    progress.Report(input.Position);
+                    progress.Describe($"{tally.Rows:N0} rows");
                 }
-                tally.Rows += batch.RowCount;
-                progress.Report(input.Position);
-                progress.Describe($"{tally.Rows:N0} rows");
+            }
+            finally
+            {
+                // The reader must be idle before it is disposed; a failure here is already being reported.
+                await Task.WhenAny(next);
             }
         }, cancellationToken);
         return tally;
@@ -169,29 +183,24 @@ public sealed class TransformWorkflow(WorkflowContext context)
     }
 
     /// <summary>
-    /// A row's output line. Joined with its input as Batch Transform's JoinSource Input joins CSV rows: in CSV the row
+    /// Appends a row's output line (without its line break). Joined with its input as Batch Transform's JoinSource Input joins CSV rows: in CSV the row
     /// followed by the prediction; in JSON Lines {"SageMakerInput":[the row],"SageMakerOutput":{the prediction}}.
     /// JSON Lines keep SageMaker's numeric labels; CSV names the class when the class names are known.
     /// </summary>
-    private static void AppendLine(StringBuilder line, NumericBatch batch, int row, int labelColumns, RowPrediction prediction, bool jsonLines, bool joinInput, LabelMap? classNames)
+    private static StringBuilder AppendRow(StringBuilder line, NumericBatch batch, int row, int labelColumns, RowPrediction prediction, bool jsonLines, bool joinInput, LabelMap? classNames)
     {
         if (!jsonLines)
         {
             if (joinInput) line.Append(batch.Text![row]).Append(',');
-            line.Append(classNames?.NameOf(prediction.Value) ?? prediction.Label);
-            return;
+            return line.Append(classNames?.NameOf(prediction.Value) ?? prediction.Label);
         }
-        if (!joinInput)
-        {
-            PredictionFile.AppendJsonLine(line, prediction.Label, prediction.Distances, prediction.Labels);
-            return;
-        }
+        if (!joinInput) return PredictionFile.AppendJsonLine(line, prediction.Label, prediction.Distances, prediction.Labels);
         line.Append("{\"SageMakerInput\":[");
         if (labelColumns == 1) line.Append(Number(batch.Labels[row])).Append(',');
         line.AppendJoin(',', batch.Features.Skip(row * batch.FeatureCount).Take(batch.FeatureCount).Select(Number));
         line.Append("],\"SageMakerOutput\":");
         PredictionFile.AppendJsonLine(line, prediction.Label, prediction.Distances, prediction.Labels);
-        line.Append('}');
+        return line.Append('}');
     }
 
     private static string Number(float value) => PythonNumberFormat.Format(value);
