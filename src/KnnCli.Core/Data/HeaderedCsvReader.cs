@@ -25,15 +25,23 @@ public sealed class HeaderedCsvReader : IDisposable
     {
         DisplayName = displayName;
         _csv = CsvReader.Create(input, Options);
-        var header = _csv.Headers;
-        if (header.Count == 0 || header.All(h => h.Length == 0))
-            throw DataErrors.InFile(displayName, "the file is empty (no header row)");
-        _fieldCount = header.Count;
-        _firstColumn = header[0].Length == 0 ? 1 : 0;
-        _columns = header.Skip(_firstColumn).ToArray();
-        var duplicate = _columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw DataErrors.At(displayName, 1, duplicate.Key, "the column name appears more than once");
+        try
+        {
+            var header = _csv.Headers;
+            if (header.Count == 0 || header.All(h => h.Length == 0))
+                throw DataErrors.InFile(displayName, "the file is empty (no header row)");
+            _fieldCount = header.Count;
+            _firstColumn = header[0].Length == 0 ? 1 : 0;
+            _columns = header.Skip(_firstColumn).ToArray();
+            var duplicate = _columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+                throw DataErrors.At(displayName, 1, duplicate.Key, "the column name appears more than once");
+        }
+        catch
+        {
+            _csv.Dispose(); // a refused header closes the file at once, not when the collector gets to it
+            throw;
+        }
     }
 
     private static CsvReaderOptions Options { get; } = new()

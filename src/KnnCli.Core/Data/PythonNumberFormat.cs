@@ -16,17 +16,71 @@ public static class PythonNumberFormat
     public static string Format(float value) => float.IsFinite(value) ? AsString(value) : NonFinite(value);
 
     /// <summary>
-    /// Writes a finite number as UTF-8 into <paramref name="destination"/> (at least <see cref="MaxLength"/> bytes)
+    /// Writes a finite double as UTF-8 into <paramref name="destination"/> (at least <see cref="MaxLength"/> bytes)
     /// and returns the bytes written: the hot path of prepare, with no string in between.
     /// </summary>
-    public static int FormatFinite(double value, Span<byte> destination) =>
-        TryFormatShortDecimal(value, destination, out var written) ? written : FormatFinite<double>(value, destination);
+    public static int FormatFinite(double value, Span<byte> destination)
+    {
+        if (TryFormatShortDecimal(value, destination, out var written)) return written;
+        written = ShortestRoundTrip(value, destination);
+        // .NET writes integers up to 10^17 or so in full; Python from 10^16 on as 1e+16.
+        if (Math.Abs(value) >= 1e16 && !destination[..written].Contains((byte)'E')) written = ToExponentForm(destination, written);
+        return Pythonize(destination, written);
+    }
 
     /// <inheritdoc cref="FormatFinite(double, Span{byte})"/>
-    public static int FormatFinite<T>(T value, Span<byte> destination) where T : IUtf8SpanFormattable
+    public static int FormatFinite(float value, Span<byte> destination)
     {
         value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
-        // .NET's shortest round-trip form has the same digits as Python's repr; only the notation differs.
+        return Pythonize(destination, written);
+    }
+
+    /// <summary>
+    /// .NET's shortest round-trip form, which has Python's repr digits; except that .NET 10 (up to at least 10.0.12,
+    /// dotnet/runtime#135582) writes some powers of two one digit short (2^-25 as 2.980232238769531E-08, which reads
+    /// back as another double). Then the fewest significant digits that do read back, as Python's repr has them.
+    /// </summary>
+    private static int ShortestRoundTrip(double value, Span<byte> destination)
+    {
+        value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
+        // G17 always reads back; the closest decimal of n digits reads back when any of n digits does.
+        for (var digits = 1; !ReadsBack(value, destination[..written]) && digits <= 17; digits++)
+            value.TryFormat(destination, out written, Precision[digits - 1], CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    private static readonly string[] Precision = Enumerable.Range(1, 17).Select(n => $"G{n}").ToArray();
+
+    private static bool ReadsBack(double value, ReadOnlySpan<byte> text) =>
+        double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) == value;
+
+    /// <summary>An integer written in full ("-12345600000000000000") as d.ddde+NN ("-1.23456e+19").</summary>
+    private static int ToExponentForm(Span<byte> text, int length)
+    {
+        var sign = text[0] == (byte)'-' ? 1 : 0;
+        var exponent = length - sign - 1;
+        var significant = text[sign..length].TrimEnd((byte)'0').Length;
+        Span<byte> result = stackalloc byte[MaxLength];
+        var written = 0;
+        if (sign == 1) result[written++] = (byte)'-';
+        result[written++] = text[sign];
+        if (significant > 1)
+        {
+            result[written++] = (byte)'.';
+            text[(sign + 1)..(sign + significant)].CopyTo(result[written..]);
+            written += significant - 1;
+        }
+        result[written++] = (byte)'E';
+        result[written++] = (byte)'+';
+        exponent.TryFormat(result[written..], out var exponentDigits, "00", CultureInfo.InvariantCulture);
+        written += exponentDigits;
+        result[..written].CopyTo(text);
+        return written;
+    }
+
+    /// <summary>.NET's notation made Python's: 1E-05 as 1e-05, 3 as 3.0 (the digits are the same).</summary>
+    private static int Pythonize(Span<byte> destination, int written)
+    {
         var text = destination[..written];
         var exponent = text.IndexOf((byte)'E');
         if (exponent >= 0) text[exponent] = (byte)'e';
@@ -81,7 +135,13 @@ public static class PythonNumberFormat
         return false;
     }
 
-    private static string AsString<T>(T value) where T : IUtf8SpanFormattable
+    private static string AsString(double value)
+    {
+        Span<byte> text = stackalloc byte[MaxLength];
+        return Encoding.ASCII.GetString(text[..FormatFinite(value, text)]);
+    }
+
+    private static string AsString(float value)
     {
         Span<byte> text = stackalloc byte[MaxLength];
         return Encoding.ASCII.GetString(text[..FormatFinite(value, text)]);
