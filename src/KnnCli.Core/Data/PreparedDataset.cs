@@ -39,6 +39,7 @@ public sealed class PreparedDataset
     private readonly List<int> _labelIds;
     private readonly byte[][] _labelTexts;
     private readonly int[]? _classOfLabel;
+    private readonly int _maxRowLength;
 
     /// <param name="labelIds">Each row's label, as an index into <paramref name="labelTexts"/>.</param>
     /// <param name="labelTexts">How each distinct label is written ("2" for a class index, "250000" for a number).</param>
@@ -52,6 +53,7 @@ public sealed class PreparedDataset
         _labelIds = labelIds;
         _labelTexts = labelTexts.Select(Encoding.UTF8.GetBytes).ToArray();
         _classOfLabel = labelMap is null ? null : labelTexts.Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        _maxRowLength = _labelTexts.Max(t => t.Length) + features.FeatureCount * (PythonNumberFormat.MaxLength + 1) + 1;
     }
 
     public string LabelColumn { get; }
@@ -87,10 +89,9 @@ public sealed class PreparedDataset
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from its first call: tiering would start it unoptimised
     private void Format(ReadOnlySpan<int> rows, ArrayBufferWriter<byte> output)
     {
-        var maxRowLength = _labelTexts.Max(t => t.Length) + _features.FeatureCount * (PythonNumberFormat.MaxLength + 1) + 1;
         foreach (var row in rows)
         {
-            var line = output.GetSpan(maxRowLength);
+            var line = output.GetSpan(_maxRowLength);
             var label = _labelTexts[_labelIds[row]];
             label.CopyTo(line);
             var written = label.Length;
