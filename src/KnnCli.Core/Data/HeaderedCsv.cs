@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CsvHelper;
 using KnnCli.Core.Errors;
 
 namespace KnnCli.Core.Data;
@@ -47,15 +46,14 @@ public static class HeaderedCsv
 
     public static async Task<ConvertedCsv> ConvertAsync(string path, string destination, HeaderedCsvColumns columns, CancellationToken cancellationToken)
     {
-        using var input = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        using var csv = new CsvReader(input, DatasetPreprocessor.Configuration);
-        var (header, firstColumn, named) = DatasetPreprocessor.ReadHeader(csv, path);
+        using var csv = new HeaderedCsvReader(File.OpenRead(path), path);
+        var named = csv.Columns;
 
         var label = columns.Label ?? (columns.LabelMap?.LabelColumn is { } prepared && named.Contains(prepared, StringComparer.Ordinal) ? prepared : null);
-        var labelIndex = label is null ? -1 : DatasetPreprocessor.ColumnIndex(named, label, path);
+        var labelIndex = label is null ? -1 : csv.ColumnIndex(label);
         var featureIndexes = columns.Features is { } features && features.All(f => named.Contains(f, StringComparer.Ordinal))
-            ? features.Select(f => Array.IndexOf(named, f)).ToArray()
-            : Enumerable.Range(0, named.Length).Where(i => i != labelIndex).ToArray();
+            ? features.Select(csv.ColumnIndex).ToArray()
+            : Enumerable.Range(0, named.Count).Where(i => i != labelIndex).ToArray();
         if (columns.ExpectedFeatures is { } expected && featureIndexes.Length != expected)
             throw DataErrors.At(path, 1, null,
                 $"the header names {featureIndexes.Length} feature column(s) ({string.Join(", ", featureIndexes.Take(10).Select(i => ErrorText.Excerpt(named[i])))}"
@@ -67,15 +65,15 @@ public static class HeaderedCsv
         await using (var output = new StreamWriter(destination, false, new UTF8Encoding(false), 1 << 16))
         {
             var line = new StringBuilder();
-            foreach (var (values, number) in DatasetPreprocessor.DataRows(csv, path, header, firstColumn))
+            while (csv.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 line.Clear();
-                if (labelIndex >= 0) line.Append(Label(values[labelIndex], classIndex, path, number, label!)).Append(',');
+                if (labelIndex >= 0) line.Append(Label(csv, labelIndex, classIndex, path, label!)).Append(',');
                 for (var f = 0; f < featureIndexes.Length; f++)
                 {
                     if (f > 0) line.Append(',');
-                    line.Append(DatasetPreprocessor.FormatNumber(values[featureIndexes[f]], path, number, named[featureIndexes[f]]));
+                    line.Append(csv.FormattedNumber(featureIndexes[f]));
                 }
                 await output.WriteLineAsync(line, cancellationToken);
                 rows++;
@@ -86,10 +84,12 @@ public static class HeaderedCsv
     }
 
     /// <summary>A number stays as it is; a class name becomes the index prepare gave it.</summary>
-    private static string Label(string text, Dictionary<string, int>? classIndex, string path, long line, string column)
+    private static string Label(HeaderedCsvReader csv, int labelIndex, Dictionary<string, int>? classIndex, string path, string column)
     {
-        if (DatasetPreprocessor.IsFiniteNumber(text)) return DatasetPreprocessor.FormatNumber(text, path, line, column);
-        if (text.Length == 0 || text == "NA") throw DataErrors.At(path, line, column, "the label is missing");
+        var text = csv.Text(labelIndex);
+        var line = csv.Line;
+        if (DatasetPreprocessor.IsFiniteNumber(text)) return csv.FormattedNumber(labelIndex);
+        if (csv.IsMissing(labelIndex)) throw DataErrors.At(path, line, column, "the label is missing");
         if (classIndex is null)
             throw DataErrors.At(path, line, column, $"{DataErrors.Quoted(text)} is a class name, but no class names are known here: run `knn prepare` on the training data first");
         return classIndex.TryGetValue(text, out var index)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnnCli.Core.Data;
@@ -59,15 +58,13 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
         var (displayName, stem) = Describe(options.Input);
         context.Log.Info($"Reading {displayName}");
         using var progress = context.Log.Progress($"prepare {stem}", 0, ProgressUnit.Rows);
-        PreparedDataset dataset;
-        using (var reader = await OpenAsync(options.Input, displayName, cancellationToken))
-            dataset = DatasetPreprocessor.Load(reader, displayName, options.Label, progress);
+        var dataset = DatasetPreprocessor.Load(await OpenAsync(options.Input, displayName, cancellationToken), displayName, options.Label, progress, cancellationToken);
         progress.Describe("splitting and writing");
 
-        if (!TrainTestSplit.CanSplit(dataset.Rows.Count, options.TestFraction))
+        if (!TrainTestSplit.CanSplit(dataset.RowCount, options.TestFraction))
             throw DataErrors.InFile(displayName,
-                $"{dataset.Rows.Count} data row(s) cannot be split into non-empty train and test sets with --test-fraction {options.TestFraction.ToString(CultureInfo.InvariantCulture)}; add rows or change --test-fraction");
-        var (train, test) = TrainTestSplit.Split(dataset.Rows.Count, options.TestFraction, (uint)options.Seed);
+                $"{dataset.RowCount} data row(s) cannot be split into non-empty train and test sets with --test-fraction {options.TestFraction.ToString(CultureInfo.InvariantCulture)}; add rows or change --test-fraction");
+        var (train, test) = TrainTestSplit.Split(dataset.RowCount, options.TestFraction, (uint)options.Seed);
         var outDirectory = Path.GetFullPath(options.OutDirectory ?? Path.Combine(context.Settings.StateDirectory, "data"));
         var trainFile = Path.Combine(outDirectory, $"{stem}_train.csv");
         var testFile = Path.Combine(outDirectory, $"{stem}_test.csv");
@@ -79,8 +76,8 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
             context.Log.Info($"would write {trainFile} ({train.Length} rows), {testFile} ({test.Length} rows){(mapFile is null ? "" : $" and {mapFile}")}, and record them in the state");
             return Result();
         }
-        await AtomicFile.WriteAllTextAsync(trainFile, ToCsv(dataset, train), cancellationToken);
-        await AtomicFile.WriteAllTextAsync(testFile, ToCsv(dataset, test), cancellationToken);
+        await AtomicFile.WriteAsync(trainFile, (stream, ct) => dataset.WriteCsvAsync(stream, train, ct), cancellationToken);
+        await AtomicFile.WriteAsync(testFile, (stream, ct) => dataset.WriteCsvAsync(stream, test, ct), cancellationToken);
         if (mapFile is not null)
             await AtomicFile.WriteAllBytesAsync(mapFile, JsonSerializer.SerializeToUtf8Bytes(dataset.LabelMap!, CoreJsonContext.Default.LabelMap), cancellationToken);
 
@@ -106,7 +103,7 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
         int[] Count(int[] rows)
         {
             var counts = new int[map.Classes.Count];
-            foreach (var row in rows) counts[(int)dataset.LabelOf(row)]++;
+            foreach (var row in rows) counts[dataset.ClassOf(row)]++;
             return counts;
         }
         var (inTrain, inTest) = (Count(train), Count(test));
@@ -121,22 +118,22 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
         return (input, string.IsNullOrEmpty(stem) ? "data" : stem);
     }
 
-    private async Task<TextReader> OpenAsync(string? input, string displayName, CancellationToken cancellationToken)
+    private async Task<Stream> OpenAsync(string? input, string displayName, CancellationToken cancellationToken)
     {
         if (input is null)
         {
             var resource = typeof(PrepareWorkflow).Assembly.GetManifestResourceStream("iris.csv")
                 ?? throw new InvalidOperationException("The bundled Iris sample is missing from the build.");
-            return new StreamReader(resource, Encoding.UTF8);
+            return resource;
         }
         if (IsUrl(input)) return await DownloadAsync(new Uri(input), cancellationToken);
         if (!File.Exists(input)) throw new InputException($"{input}: no such file.");
         var info = new FileInfo(input);
         if (info.Length > MaxInputBytes) throw DataErrors.InFile(displayName, $"the file is {info.Length:N0} bytes; prepare accepts at most {MaxInputBytes:N0}");
-        return new StreamReader(new Utf8CheckedStream(File.OpenRead(input), displayName), Encoding.UTF8);
+        return new Utf8CheckedStream(File.OpenRead(input), displayName);
     }
 
-    private async Task<TextReader> DownloadAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<Stream> DownloadAsync(Uri url, CancellationToken cancellationToken)
     {
         var client = http ?? SharedHttp.Value;
         try
@@ -156,19 +153,12 @@ public sealed class PrepareWorkflow(WorkflowContext context, HttpClient? http = 
                 buffer.Write(chunk, 0, read);
             }
             buffer.Position = 0;
-            return new StreamReader(new Utf8CheckedStream(buffer, url.ToString()), Encoding.UTF8);
+            return new Utf8CheckedStream(buffer, url.ToString());
         }
         catch (HttpRequestException e)
         {
             throw new InputException($"{url}: download failed ({e.Message}).", e);
         }
-    }
-
-    private static string ToCsv(PreparedDataset dataset, int[] rows)
-    {
-        var text = new StringBuilder(rows.Length * 32);
-        foreach (var row in rows) text.AppendJoin(',', dataset.Rows[row]).Append('\n');
-        return text.ToString();
     }
 
     private static bool IsUrl(string input) =>
