@@ -51,6 +51,17 @@ public sealed class TerminalOutputTests : IDisposable
     }
 
     [Fact]
+    public void A_plain_table_right_aligns_columns_of_numbers_and_left_aligns_a_column_that_mixes_numbers_and_text()
+    {
+        var writer = new StringWriter();
+
+        TextTable.Write(writer, ["setting", "value", "count"], [["max_run", "86400", "7"], ["kms_key_id", "(not set)", "12"]]);
+
+        Assert.Equal(["setting     value      count", "----------  ---------  -----", "max_run     86400          7", "kms_key_id  (not set)     12"],
+            writer.ToString().TrimEnd().Split(System.Environment.NewLine));
+    }
+
+    [Fact]
     public void A_long_plain_line_is_not_wrapped()
     {
         var writer = new StringWriter();

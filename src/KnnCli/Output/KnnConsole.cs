@@ -76,7 +76,7 @@ public sealed class KnnConsole(IAnsiConsole console)
         var table = new Table().RoundedBorder().BorderColor(Color.Grey);
         for (var c = 0; c < header.Count; c++)
         {
-            var numeric = rows.Count > 0 && rows.All(r => c >= r.Length || r[c].Length == 0 || TextTable.IsNumber(r[c]));
+            var numeric = TextTable.IsNumericColumn(rows, c);
             var column = new TableColumn(new Markup($"[bold]{Markup.Escape(header[c])}[/]"));
             table.AddColumn(numeric ? column.RightAligned() : column);
         }
