@@ -38,7 +38,7 @@ public static class TrainCommand
         (new Option<string?>("--dimension-reduction-target") { Description = "Target dimension for dimension reduction" }, "dimension_reduction_target"),
         (new Option<string?>("--faiss-index-ivf-nlists") { Description = "IVF centroids, or auto (sqrt(sample_size))" }, "faiss_index_ivf_nlists"),
         (new Option<string?>("--faiss-index-pq-m") { Description = "PQ sub-vectors (IVFPQ)" }, "faiss_index_pq_m"),
-        (new Option<string?>("--mini-batch-size") { Description = "Rows per test mini-batch (default: 5000)" }, "mini_batch_size"),
+        (new Option<string?>("--mini-batch-size") { Description = "Observations per mini-batch of the data iterator (default: 5000); locally, how many test rows are read at a time" }, "mini_batch_size"),
     ];
 
     /// <summary>This verb's own options (knn run takes them too, bar the channels and --no-wait).</summary>
