@@ -185,6 +185,12 @@ public sealed record KnnHyperparameters
         return map;
     }
 
+    /// <summary>The values each choice hyperparameter takes, as SageMaker spells them (shell completion offers them).</summary>
+    public static readonly string[] PredictorTypeNames = ["classifier", "regressor"];
+    public static readonly string[] IndexTypeNames = ["faiss.Flat", "faiss.IVFFlat", "faiss.IVFPQ"];
+    public static readonly string[] IndexMetricNames = ["L2", "INNER_PRODUCT", "COSINE"];
+    public static readonly string[] DimensionReductionTypeNames = ["sign", "fjlt"];
+
     public static string MetricName(IndexMetric metric) => metric switch
     {
         IndexMetric.L2 => "L2",

@@ -12,7 +12,7 @@ public static class ModelCommand
     public static readonly Argument<string> InspectPath = new("model") { Description = "model.tar.gz, or a folder with the extracted model_algo-1 files" };
     public static readonly Argument<string> SetPath = new("model") { Description = "model.tar.gz to edit in place" };
     public static readonly Option<int?> K = new("--k") { Description = "Neighbours each prediction uses" };
-    public static readonly Option<string?> PredictorType = new Option<string?>("--predictor-type") { Description = "classifier or regressor" }.Suggesting("classifier", "regressor");
+    public static readonly Option<string?> PredictorType = new Option<string?>("--predictor-type") { Description = "classifier or regressor" }.Suggesting(Engine.KnnHyperparameters.PredictorTypeNames);
     public static readonly Option<string?> Output = new("--output", "-o") { Description = $"Where to save the artifact (default: ./{ModelWorkflow.DefaultPullPath})" };
 
     public static Command Create(KnnServices services)

@@ -16,9 +16,9 @@ public static class TuneCommand
     public static readonly Option<int?> Folds = new("--folds") { Description = "Folds of k-fold cross-validation (default: 5; local target)" };
     public static readonly Option<bool> Stratify = new("--stratify") { Description = "Keep each class's share in every fold (StratifiedKFold; local target)" };
     public static readonly Option<long?> Seed = new("--seed") { Description = "Shuffle seed (scikit-learn's random_state; default: 0; local target)" };
-    public static readonly Option<string> IndexType = new Option<string>("--index-type") { Description = "Candidate index types, comma-separated (faiss.Flat, faiss.IVFFlat, faiss.IVFPQ)", DefaultValueFactory = _ => "faiss.Flat" }.Suggesting("faiss.Flat", "faiss.IVFFlat", "faiss.IVFPQ");
-    public static readonly Option<string> IndexMetric = new Option<string>("--index-metric") { Description = "Candidate metrics, comma-separated (L2, INNER_PRODUCT, COSINE)", DefaultValueFactory = _ => "L2" }.Suggesting("L2", "INNER_PRODUCT", "COSINE");
-    public static readonly Option<string?> PredictorType = new Option<string?>("--predictor-type") { Description = "classifier or regressor (default: the last training's, else classifier)" }.Suggesting("classifier", "regressor");
+    public static readonly Option<string> IndexType = new Option<string>("--index-type") { Description = "Candidate index types, comma-separated (faiss.Flat, faiss.IVFFlat, faiss.IVFPQ)", DefaultValueFactory = _ => "faiss.Flat" }.Suggesting(Engine.KnnHyperparameters.IndexTypeNames);
+    public static readonly Option<string> IndexMetric = new Option<string>("--index-metric") { Description = "Candidate metrics, comma-separated (L2, INNER_PRODUCT, COSINE)", DefaultValueFactory = _ => "L2" }.Suggesting(Engine.KnnHyperparameters.IndexMetricNames);
+    public static readonly Option<string?> PredictorType = new Option<string?>("--predictor-type") { Description = "classifier or regressor (default: the last training's, else classifier)" }.Suggesting(Engine.KnnHyperparameters.PredictorTypeNames);
     public static readonly Option<string?> Plot = new("--plot") { Description = "Also draw accuracy (a regressor: MSE) ± std against k as this PNG file (local target)" };
 
     // The sagemaker target's hyperparameter tuning job; each training job takes train's --instance-type and --instance-count.
