@@ -18,7 +18,10 @@ public sealed record CommonSettings
     /// <summary>The folder that holds .knn/ (state, the local store, local endpoints).</summary>
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
 
-    public string StateDirectory => Path.Combine(WorkingDirectory, ".knn");
+    public string StateDirectory => StateDirectoryOf(WorkingDirectory);
+
+    /// <summary>Where knn keeps a folder's state: WORKING_DIRECTORY/.knn.</summary>
+    public static string StateDirectoryOf(string workingDirectory) => Path.Combine(workingDirectory, ".knn");
 
     /// <summary>Where each setting's value came from, in the resolver's order (knn config prints them).</summary>
     public IReadOnlyList<SettingOrigin> Origins { get; init; } = [];

@@ -101,7 +101,7 @@ public static class SettingsResolver
     }
 
     private static SettingPicker Picker(string workingDirectory) =>
-        new(Path.Combine(workingDirectory, SettingsFileName), Path.Combine(workingDirectory, ".knn", StateStore.FileName));
+        new(Path.Combine(workingDirectory, SettingsFileName), Path.Combine(CommonSettings.StateDirectoryOf(workingDirectory), StateStore.FileName));
 
     private static string ResolveTarget(CommonOptions options, Func<string, string?> environment, SettingsFile file, SettingPicker picker)
     {

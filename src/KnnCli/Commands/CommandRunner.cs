@@ -38,7 +38,7 @@ public static class CommandRunner
         {
             var options = CommonOptions.Read(result);
             var target = SettingsResolver.ResolveTarget(options, services.Environment, services.WorkingDirectory);
-            var state = await new StateStore(Path.Combine(services.WorkingDirectory, ".knn"), target).LoadAsync(cancellationToken);
+            var state = await new StateStore(CommonSettings.StateDirectoryOf(services.WorkingDirectory), target).LoadAsync(cancellationToken);
             var settings = SettingsResolver.Resolve(options, services.Environment, services.WorkingDirectory, state);
             // A dry run changes nothing, not even the leftovers of a killed run.
             if (!settings.DryRun) LeftoverFiles.Sweep(settings.StateDirectory, log);
