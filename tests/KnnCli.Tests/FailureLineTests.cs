@@ -71,12 +71,22 @@ public sealed class FailureLineTests : IDisposable
     public async Task Predict_after_the_local_server_was_killed_is_one_line_exit_1()
     {
         var pid = await DeployAsync();
-        using (var server = Process.GetProcessById(pid)) server.Kill();
+        using (var server = Process.GetProcessById(pid))
+        {
+            server.Kill();
+            await server.WaitForExitAsync(); // gone, not still dying, when status looks
+        }
 
         var run = await KnnProcess.RunAsync(_directory, "predict");
 
         Assert.Equal(ExitCodes.RemoteFailure, run.ExitCode);
         Assert.Contains("knn deploy", AssertOneErrorLine(run.Error));
+
+        // status tells the truth about it: Failed, serving nothing, no port held and no runtime URL to point at.
+        var status = (await KnnProcess.RunAsync(_directory, "status")).Output;
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(status, @"Endpoint \S+ is Failed \(up \d+ (s|min)\): it serves nothing; `knn cleanup --endpoint-name \S+` deletes it\."), status);
+        Assert.DoesNotContain("holds its port", status);
+        Assert.DoesNotContain("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", status);
     }
 
     [Fact]

@@ -71,19 +71,22 @@ public static class StatusCommand
         // Local endpoints answer the SageMaker Runtime API too: one line points boto3 or the AWS CLI at each.
         foreach (var resource in state.Resources ?? [])
         {
-            if (resource is { Kind: ResourceKinds.Endpoint, Url: { } url } && result.Live.Any(l => l.Is(resource)))
+            if (resource is { Kind: ResourceKinds.Endpoint, Url: { } url } && result.Live.Any(l => l.Is(resource) && l.Status != Failed))
                 output.WriteLine($"{resource.Name}: export AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME={url}");
         }
         var target = result.Target == "local" ? "" : " --target " + result.Target;
         // What bills by the hour is named one by one, with the command that removes just it.
         foreach (var endpoint in result.Live.Where(r => r.Kind == ResourceKinds.Endpoint && !result.NotRecorded.Contains(r)))
             output.MarkupLine($"[yellow]{Markup.Escape($"Endpoint {endpoint.Name} is {endpoint.Status}{(endpoint.Created is { } created ? $" (up {Age(now - created)})" : "")}: "
-                + (result.Target == "local" ? "a knn serve process holds its port" : "it bills for every hour it runs")
+                + (endpoint.Status == Failed ? "it serves nothing" : result.Target == "local" ? "a knn serve process holds its port" : "it bills for every hour it runs")
                 + $"; `knn cleanup{target} --endpoint-name {endpoint.Name}` deletes it.")}[/]");
         if (result.Live.Count > result.NotRecorded.Count)
             output.WriteLine($"They may be costing money: `knn cleanup{target}` deletes what this folder recorded.");
         PrintNotRecorded(output, result);
     }
+
+    /// <summary>An endpoint that serves nothing: a local one whose server is gone, or one SageMaker could not start.</summary>
+    private const string Failed = "Failed";
 
     private static void PrintNotRecorded(KnnConsole output, StatusResult result)
     {
