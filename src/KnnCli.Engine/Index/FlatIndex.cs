@@ -10,6 +10,16 @@ public sealed unsafe class FlatIndex : IKnnIndex
 {
     private readonly float[] _vectors;
     private float[]? _norms;
+    private PrunedFlatSearch? _pruned;
+    private object? _prunedLock;
+
+    /// <summary>
+    /// From this many vectors and queries on, L2 search goes through <see cref="PrunedFlatSearch"/>: clustering them
+    /// costs a few scans' worth once, and on clustered data (most real data) it then skips most of the database.
+    /// </summary>
+    private const int PruningMinVectors = 50_000;
+    private const int PruningMinQueries = 4_096;
+    private const int PruningKMeansIterations = 8;
 
     /// <param name="vectors">Row-major vectors; the index keeps this array, it does not copy it.</param>
     public FlatIndex(int dimension, IndexMetric metric, float[] vectors)
@@ -37,6 +47,11 @@ public sealed unsafe class FlatIndex : IKnnIndex
     {
         var d = Dimension;
         var nq = SearchBatch.QueryCount(queries, d, k, distances, ids);
+        if (Metric == IndexMetric.L2 && Count >= PruningMinVectors && nq >= PruningMinQueries)
+        {
+            PrunedSearch().Search(queries, k, distances, ids);
+            return;
+        }
         var norms = Metric == IndexMetric.L2 ? LazyInitializer.EnsureInitialized(ref _norms, () => VectorMath.SquaredNorms(_vectors, d)) : null;
         fixed (float* q = queries, db = _vectors, n = norms, dist = distances)
         fixed (int* id = ids)
@@ -44,4 +59,12 @@ public sealed unsafe class FlatIndex : IKnnIndex
             ExactSearch.Search(q, nq, d, db, Count, Metric == IndexMetric.L2, n, k, dist, id);
         }
     }
+
+    /// <summary>
+    /// The vectors again, clustered into about √n cells (8 k-means iterations: the cells only need to be compact,
+    /// not optimal). Built once, under a lock, so concurrent first searches (an endpoint's parallel requests) do
+    /// not each cluster. Doubles the memory.
+    /// </summary>
+    private PrunedFlatSearch PrunedSearch() => LazyInitializer.EnsureInitialized(ref _pruned, ref _prunedLock, () =>
+        PrunedFlatSearch.Build(_vectors, Dimension, cellCount: Math.Clamp((int)Math.Sqrt(Count) / 2, 16, 1024), seed: 0, iterations: PruningKMeansIterations));
 }

@@ -164,8 +164,10 @@ internal static unsafe class BlockKernel<TOps, TVec>
 }
 
 /// <summary>
-/// Where a packed group's results go: the heap of each lane's query, and each lane's current admission threshold
-/// (−∞ for lanes that hold no query, so they never admit anything).
+/// Where a packed group's results go: the heap of each lane's query, and each lane's admission threshold: the
+/// next float above its heap's k-th score, so a tie reaches the heap, which ranks equal scores by id (a scan that
+/// visits rows out of id order, as an IVF scan does, must not drop a tie with a smaller id); −∞ for lanes that hold
+/// no query, so they never admit anything.
 /// </summary>
 internal readonly unsafe struct GroupTarget
 {
@@ -183,7 +185,7 @@ internal readonly unsafe struct GroupTarget
         _heapOfLane = heapOfLane;
         Thresholds = thresholds;
         for (var l = 0; l < groupWidth; l++)
-            thresholds[l] = l < lanes ? heaps.Threshold(heapOfLane[l]) : float.NegativeInfinity;
+            thresholds[l] = l < lanes ? AdmissionOf(heaps, heapOfLane[l]) : float.NegativeInfinity;
     }
 
     public float* Thresholds { get; }
@@ -200,7 +202,9 @@ internal readonly unsafe struct GroupTarget
             var l = System.Numerics.BitOperations.TrailingZeroCount(winners);
             var heap = _heapOfLane[l];
             _heaps.Push(heap, scores[l], id);
-            Thresholds[l] = _heaps.Threshold(heap);
+            Thresholds[l] = AdmissionOf(_heaps, heap);
         }
     }
+
+    private static float AdmissionOf(QueryHeaps heaps, int heap) => MathF.BitIncrement(heaps.Threshold(heap));
 }

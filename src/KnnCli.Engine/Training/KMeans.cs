@@ -18,12 +18,12 @@ internal static class KMeans
     private const float SplitEpsilon = 1f / 1024;
 
     /// <summary>Returns k centroids (row-major, k × d) for the <c>points.Length / d</c> points.</summary>
-    public static float[] Train(ReadOnlySpan<float> points, int d, int k, int seed, int iterations = Iterations)
+    public static float[] Train(ReadOnlySpan<float> points, int d, int k, int seed, int iterations = Iterations, int maxPointsPerCentroid = MaxPointsPerCentroid)
     {
         var n = points.Length / d;
         if (n < k) throw new ArgumentException($"k-means needs at least {k} points for {k} centroids, got {n}.", nameof(points));
         var random = new NumpyRandomState((uint)seed);
-        var sample = Subsample(points, d, n, k * MaxPointsPerCentroid, random);
+        var sample = Subsample(points, d, n, k * maxPointsPerCentroid, random);
         var m = sample.Length / d;
 
         var order = random.Permutation(m);
