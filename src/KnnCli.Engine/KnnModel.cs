@@ -39,6 +39,9 @@ public sealed class KnnModel
     /// <summary>Neighbours each prediction uses: k, or fewer when the index holds fewer vectors.</summary>
     public int EffectiveK => Math.Min(Metadata.K, Index.Count);
 
+    /// <summary>Builds ahead what the first large batch of predictions needs (see <see cref="IKnnIndex.PrepareBatchSearch"/>).</summary>
+    public void PrepareBatchSearch() => Index.PrepareBatchSearch();
+
     /// <summary>
     /// Predicts each row of <paramref name="rows"/> (row-major, <see cref="FeatureDimension"/> features).
     /// When <paramref name="neighborDistances"/> and <paramref name="neighborLabels"/> are not empty they receive

@@ -243,7 +243,10 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
     /// </summary>
     private async Task<TrainingMetric[]> ScoreAsync(KnnModel model, StoreUri test, string contentType, KnnHyperparameters hp, IWorkflowLog log, CancellationToken cancellationToken)
     {
+        // The index's batch-search cells are built on the other core while the test channel is parsed.
+        var prepared = Task.Run(model.PrepareBatchSearch, cancellationToken);
         var (features, labels) = await ReadTestChannelAsync(test, contentType, model.FeatureDimension, hp.MiniBatchSize, log, cancellationToken);
+        await prepared;
         var rows = labels.Length;
         if (rows == 0) return [];
         var dimension = model.FeatureDimension;

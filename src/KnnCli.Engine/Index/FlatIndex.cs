@@ -47,7 +47,7 @@ public sealed unsafe class FlatIndex : IKnnIndex
     {
         var d = Dimension;
         var nq = SearchBatch.QueryCount(queries, d, k, distances, ids);
-        if (Metric == IndexMetric.L2 && Count >= PruningMinVectors && nq >= PruningMinQueries)
+        if (Prunes && nq >= PruningMinQueries)
         {
             PrunedSearch().Search(queries, k, distances, ids);
             return;
@@ -59,6 +59,13 @@ public sealed unsafe class FlatIndex : IKnnIndex
             ExactSearch.Search(q, nq, d, db, Count, Metric == IndexMetric.L2, n, k, dist, id);
         }
     }
+
+    public void PrepareBatchSearch()
+    {
+        if (Prunes) PrunedSearch();
+    }
+
+    private bool Prunes => Metric == IndexMetric.L2 && Count >= PruningMinVectors;
 
     /// <summary>
     /// The vectors again, clustered into about √n cells (8 k-means iterations: the cells only need to be compact,

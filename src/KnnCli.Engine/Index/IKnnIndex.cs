@@ -19,4 +19,10 @@ public interface IKnnIndex
     /// <paramref name="parameters"/> override the index's defaults for this call only.
     /// </summary>
     void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> ids, SearchParameters? parameters = null);
+
+    /// <summary>
+    /// Builds now what the first large batched search would otherwise build (a flat L2 index's pruning cells), so a
+    /// caller can overlap it with reading the queries. Thread-safe; a no-op for most indexes.
+    /// </summary>
+    void PrepareBatchSearch() { }
 }
