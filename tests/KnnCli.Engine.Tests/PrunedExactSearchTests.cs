@@ -92,18 +92,24 @@ public class PrunedExactSearchTests
     private static void AssertPrunedEqualsFullScan(int bits, int d, float[] vectors, float[] queries, int k)
     {
         var nq = queries.Length / d;
-        var index = new FlatIndex(d, IndexMetric.L2, vectors);
         var (prunedDistances, prunedIds) = (new float[nq * k], new int[nq * k]);
         var (fullDistances, fullIds) = (new float[nq * k], new int[nq * k]);
         using (KernelWidth.Force(bits))
         {
-            index.Search(queries, k, prunedDistances, prunedIds);
-            // Fewer queries than the pruning threshold per call: the full scan.
+            var pruned = new FlatIndex(d, IndexMetric.L2, vectors);
+            pruned.Search(queries, k, prunedDistances, prunedIds);
+            // Once its cells exist, a few hundred queries go through them too.
+            var (smallDistances, smallIds) = (new float[300 * k], new int[300 * k]);
+            pruned.Search(queries.AsSpan(0, 300 * d), k, smallDistances, smallIds);
+            Assert.Equal(prunedIds.AsSpan(0, 300 * k).ToArray(), smallIds);
+            Assert.Equal(prunedDistances.AsSpan(0, 300 * k).ToArray(), smallDistances);
+            // An index that has never seen a batch large enough to build its cells: the full scan.
+            var full = new FlatIndex(d, IndexMetric.L2, vectors);
             const int fullScanBatch = PrunedQueries / 2;
             for (var start = 0; start < nq; start += fullScanBatch)
             {
                 var count = Math.Min(fullScanBatch, nq - start);
-                index.Search(queries.AsSpan(start * d, count * d), k, fullDistances.AsSpan(start * k, count * k), fullIds.AsSpan(start * k, count * k));
+                full.Search(queries.AsSpan(start * d, count * d), k, fullDistances.AsSpan(start * k, count * k), fullIds.AsSpan(start * k, count * k));
             }
         }
         for (var i = 0; i < nq * k; i++)

@@ -19,6 +19,8 @@ public sealed unsafe class FlatIndex : IKnnIndex
     /// </summary>
     private const int PruningMinVectors = 50_000;
     private const int PruningMinQueries = 4_096;
+    // Once the cells exist even a few hundred queries gain from them (the tail of a scored channel, an endpoint's request).
+    private const int PrunedMinQueries = 256;
     private const int PruningKMeansIterations = 8;
 
     /// <param name="vectors">Row-major vectors; the index keeps this array, it does not copy it.</param>
@@ -47,7 +49,7 @@ public sealed unsafe class FlatIndex : IKnnIndex
     {
         var d = Dimension;
         var nq = SearchBatch.QueryCount(queries, d, k, distances, ids);
-        if (Prunes && nq >= PruningMinQueries)
+        if (Prunes && (nq >= PruningMinQueries || (Volatile.Read(ref _pruned) is not null && nq >= PrunedMinQueries)))
         {
             PrunedSearch().Search(queries, k, distances, ids);
             return;
