@@ -67,6 +67,9 @@ public static class ServeCommand
             return new FolderModelCatalog(folder, errors);
         }
         var model = await LoadModelAsync(parse.GetValue(Model), context, announce, cancellationToken);
+        // Batched requests search through the index's pruning cells; built while the server starts and the client
+        // connects, not inside the first requests (they wait for it if they come sooner).
+        _ = Task.Run(model.PrepareBatchSearch, CancellationToken.None);
         return new SingleModelCatalog(model, parse.GetValue(EndpointName));
     }
 
