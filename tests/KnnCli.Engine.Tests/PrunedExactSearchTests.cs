@@ -21,8 +21,7 @@ public class PrunedExactSearchTests
     public void ClusteredDataGetsTheFullScansResults(int bits, int k)
     {
         const int d = 16;
-        var (vectors, _) = TestData.Clustered(PrunedVectors, d, 20, seed: 3);
-        var (queries, _) = TestData.Clustered(PrunedQueries, d, 20, seed: 3, sampleSeed: 4);
+        var (vectors, queries) = ClusteredData(d, clusters: 20, seed: 3);
         AssertPrunedEqualsFullScan(bits, d, vectors, queries, k);
     }
 
@@ -57,8 +56,7 @@ public class PrunedExactSearchTests
         // At 10⁴ from the origin the kernel's ‖y‖² − 2x·y loses most of its digits; the bounds' rounding margins
         // must keep every vector that could still enter the heap.
         const int d = 12;
-        var (vectors, _) = TestData.Clustered(PrunedVectors, d, 15, seed: 11);
-        var (queries, _) = TestData.Clustered(PrunedQueries, d, 15, seed: 11, sampleSeed: 12);
+        var (vectors, queries) = ClusteredData(d, clusters: 15, seed: 11);
         foreach (var data in new[] { vectors, queries })
             for (var i = 0; i < data.Length; i++) data[i] += 10_000f;
         AssertPrunedEqualsFullScan(512, d, vectors, queries, k: 10);
@@ -68,8 +66,7 @@ public class PrunedExactSearchTests
     public void NaNAndInfiniteQueriesGetWhatTheFullScanGives()
     {
         const int d = 8;
-        var (vectors, _) = TestData.Clustered(PrunedVectors, d, 10, seed: 13);
-        var (queries, _) = TestData.Clustered(PrunedQueries, d, 10, seed: 13, sampleSeed: 14);
+        var (vectors, queries) = ClusteredData(d, clusters: 10, seed: 13);
         queries[5 * d] = float.NaN;
         queries[9 * d + 3] = float.PositiveInfinity;
         queries[17 * d + 1] = 3e19f; // finite, but its square overflows float
@@ -82,12 +79,15 @@ public class PrunedExactSearchTests
         // The point of pruning: with well-separated clusters, each query's heap fills from its own cluster and the
         // other clusters' cells are ruled out. Counted, not timed.
         const int d = 16;
-        var (vectors, _) = TestData.Clustered(PrunedVectors, d, 20, seed: 3);
-        var (queries, _) = TestData.Clustered(PrunedQueries, d, 20, seed: 3, sampleSeed: 4);
+        var (vectors, queries) = ClusteredData(d, clusters: 20, seed: 3);
         var pruned = PrunedFlatSearch.Build(vectors, d, cellCount: 223, seed: 0, iterations: 8);
         var scored = pruned.Search(queries, 10, new float[PrunedQueries * 10], new int[PrunedQueries * 10]);
         Assert.InRange(scored, 1, (long)PrunedQueries * PrunedVectors / 10);
     }
+
+    /// <summary>Database and queries drawn from the same clusters.</summary>
+    private static (float[] Vectors, float[] Queries) ClusteredData(int d, int clusters, int seed) =>
+        (TestData.Clustered(PrunedVectors, d, clusters, seed).Vectors, TestData.Clustered(PrunedQueries, d, clusters, seed, sampleSeed: seed + 1).Vectors);
 
     private static void AssertPrunedEqualsFullScan(int bits, int d, float[] vectors, float[] queries, int k)
     {
