@@ -1,3 +1,5 @@
+using KnnCli.Engine.Kernels;
+
 namespace KnnCli.Engine.Index;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal sealed class CellBounds
         var cells = _cellCount = maxNorms.Length;
         _maxNorms = maxNorms;
         _centroidNorms = new double[cells];
-        for (var c = 0; c < cells; c++) _centroidNorms[c] = SquaredDistance(centroids.Slice(c * d, d), default);
+        for (var c = 0; c < cells; c++) _centroidNorms[c] = VectorMath.SquaredDistanceInDouble(centroids.Slice(c * d, d), default);
         var maxCentroidNorm = _centroidNorms.Max();
         // A vector sits in the cell whose computed coarse score was lowest; in exact arithmetic it may be nearer
         // another centroid by up to both scores' rounding: ‖y − c‖² ≤ ‖y − a‖² + slack for every other centroid a.
@@ -33,7 +35,7 @@ internal sealed class CellBounds
         for (var a = 0; a < cells; a++)
             for (var c = a + 1; c < cells; c++)
                 _centroidDistances[a * cells + c] = _centroidDistances[c * cells + a] =
-                    UpperBound(Math.Sqrt(SquaredDistance(centroids.Slice(a * d, d), centroids.Slice(c * d, d))));
+                    UpperBound(Math.Sqrt(VectorMath.SquaredDistanceInDouble(centroids.Slice(a * d, d), centroids.Slice(c * d, d))));
         Gamma = RoundingOf(d);
     }
 
@@ -55,18 +57,6 @@ internal sealed class CellBounds
 
     /// <summary>Doubles over float inputs round far below float32's scale; this factor keeps a computed distance an upper bound.</summary>
     public static double UpperBound(double distance) => distance * (1 + 1e-12);
-
-    /// <summary>‖x − y‖² in double; an empty <paramref name="y"/> stands for the origin.</summary>
-    public static double SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-    {
-        double sum = 0;
-        for (var t = 0; t < x.Length; t++)
-        {
-            var diff = (double)x[t] - (y.IsEmpty ? 0 : y[t]);
-            sum += diff * diff;
-        }
-        return sum;
-    }
 }
 
 /// <summary>

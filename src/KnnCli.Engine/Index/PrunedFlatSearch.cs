@@ -54,7 +54,7 @@ internal sealed unsafe class PrunedFlatSearch
             var ids = lists[c];
             var radii = new double[ids.Length];
             for (var i = 0; i < ids.Length; i++)
-                radii[i] = CellBounds.UpperBound(Math.Sqrt(CellBounds.SquaredDistance(vectors.Slice(ids[i] * d, d), centroid)));
+                radii[i] = CellBounds.UpperBound(Math.Sqrt(VectorMath.SquaredDistanceInDouble(vectors.Slice(ids[i] * d, d), centroid)));
             Array.Sort(radii, ids, Comparer<double>.Create((a, b) => b.CompareTo(a)));
             var rows = new float[ids.Length * d];
             for (var i = 0; i < ids.Length; i++) vectors.Slice(ids[i] * d, d).CopyTo(rows.AsSpan(i * d, d));

@@ -87,6 +87,21 @@ internal static unsafe class VectorMath
         return sum;
     }
 
+    /// <summary>
+    /// ‖x − y‖² summed in double, for bounds that must hold over float32 scores (an empty <paramref name="y"/> stands
+    /// for the origin): its rounding is far below float32's, so a small factor keeps it an upper bound.
+    /// </summary>
+    public static double SquaredDistanceInDouble(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        double sum = 0;
+        for (var t = 0; t < x.Length; t++)
+        {
+            var diff = (double)x[t] - (y.IsEmpty ? 0 : y[t]);
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
     /// <summary>‖y‖² of each of the <paramref name="count"/> rows.</summary>
     public static float[] SquaredNorms(ReadOnlySpan<float> rows, int dimension)
     {
