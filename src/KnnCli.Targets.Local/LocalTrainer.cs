@@ -127,17 +127,31 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
         var hp = request.Hyperparameters;
         var configuration = hp.ToStringMap().Concat(request.ExtraHyperparameters).Select(p => $"'{p.Key}': '{p.Value}'");
         log.Log(LogLine($"Final configuration: {{{string.Join(", ", configuration)}}}"));
-        var (vectors, labels, featureCount) = await SampleAsync(request, log, cancellationToken);
-
-        log.Log(LogLine("Training index..."));
+        // The test channel is parsed on the other core while the train channel is sampled and the index built.
+        using var stopTestRead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var testRead = request.Test is { } test
+            ? Task.Run(() => ReadTestChannelAsync(test, request.ContentType, hp.MiniBatchSize, log, stopTestRead.Token), stopTestRead.Token)
+            : null;
         KnnModel model;
-        using (log.Wait("build index"))
-            model = KnnModelBuilder.Build(vectors, labels, featureCount, hp);
+        try
+        {
+            var (vectors, labels, featureCount) = await SampleAsync(request, log, cancellationToken);
+            log.Log(LogLine("Training index..."));
+            using (log.Wait("build index"))
+                model = KnnModelBuilder.Build(vectors, labels, featureCount, hp);
+        }
+        catch when (testRead is not null)
+        {
+            // The train channel's error is the one to report; the test read is stopped and waited for, never left running.
+            await stopTestRead.CancelAsync();
+            await ((Task)testRead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
         if (hp.K > model.Index.Count)
             log.Warn($"k={hp.K} is larger than the {model.Index.Count} indexed points; predictions use all {model.Index.Count}.");
         log.Log(LogLine($"Adding data to index... ({model.Index.Count} vectors of dimension {model.Index.Dimension})"));
 
-        var metrics = request.Test is { } test ? await ScoreAsync(model, test, request.ContentType, hp, log, cancellationToken) : [];
+        var metrics = testRead is not null ? await ScoreAsync(model, request.Test!.Value, testRead, hp, log, cancellationToken) : [];
 
         var artifact = request.OutputPath.Append($"{request.JobName}/output/model.tar.gz");
         await store.WriteObjectAsync(artifact, "application/x-gzip", (output, ct) => ModelArtifact.WriteAsync(output, model, ct), cancellationToken);
@@ -217,36 +231,53 @@ public sealed class LocalTrainer(FolderStore store, string jobsDirectory, TimePr
     /// <summary>Test rows per kernel call: many kernel blocks for every core, few enough calls for the bar to move.</summary>
     private const int ScoringBlockRows = 8192;
 
-    /// <summary>The test channel's features (row-major) and labels, read a mini-batch at a time into growing buffers.</summary>
-    private async Task<(ReadOnlyMemory<float> Features, ReadOnlyMemory<float> Labels)> ReadTestChannelAsync(StoreUri test, string contentType, int featureCount,
-        int miniBatchSize, IWorkflowLog log, CancellationToken cancellationToken)
+    /// <summary>The test channel's features (row-major), labels and feature count, read a mini-batch at a time into growing buffers.</summary>
+    private async Task<TestChannel> ReadTestChannelAsync(StoreUri test, string contentType, int miniBatchSize, IWorkflowLog log, CancellationToken cancellationToken)
     {
-        var features = new ArrayBufferWriter<float>(miniBatchSize * featureCount);
+        var features = new ArrayBufferWriter<float>();
         var labels = new ArrayBufferWriter<float>(miniBatchSize);
+        var featureCount = 0;
         await using var stream = await store.OpenReadAsync(test, cancellationToken);
         using var reader = TrainingData.OpenReader(stream, test.ToString(), contentType);
         using var progress = ChannelProgress(log, "read test channel", stream);
         while (await reader.ReadBatchAsync(miniBatchSize, cancellationToken) is { RowCount: > 0 } batch)
         {
-            if (batch.FeatureCount != featureCount)
-                throw DataErrors.InFile(test.ToString(), $"test rows have {batch.FeatureCount} features, the train rows {featureCount}");
+            if (featureCount != 0 && batch.FeatureCount != featureCount)
+                throw DataErrors.InFile(test.ToString(), $"rows have {batch.FeatureCount} features, other test rows {featureCount}");
+            featureCount = batch.FeatureCount;
             features.Write(batch.Features);
             labels.Write(batch.Labels);
             ReportChannel(progress, stream, labels.WrittenCount);
         }
-        return (features.WrittenMemory, labels.WrittenMemory);
+        return new TestChannel(features.WrittenMemory, labels.WrittenMemory, featureCount);
     }
 
+    private readonly record struct TestChannel(ReadOnlyMemory<float> Features, ReadOnlyMemory<float> Labels, int FeatureCount);
+
     /// <summary>
-    /// Reads the whole test channel into one row-major matrix, then predicts it in large blocks through the batched
-    /// exact kernel (the bar counts rows scored of the total), and logs the container's score lines.
+    /// Predicts the test channel (read beside the training) in large blocks through the batched exact kernel (the bar
+    /// counts rows scored of the total), and logs the container's score lines.
     /// </summary>
-    private async Task<TrainingMetric[]> ScoreAsync(KnnModel model, StoreUri test, string contentType, KnnHyperparameters hp, IWorkflowLog log, CancellationToken cancellationToken)
+    private static async Task<TrainingMetric[]> ScoreAsync(KnnModel model, StoreUri test, Task<TestChannel> testRead, KnnHyperparameters hp, IWorkflowLog log,
+        CancellationToken cancellationToken)
     {
-        // The index's batch-search cells are built on the other core while the test channel is parsed.
+        // The index's batch-search cells are built on the other core while the test channel's read finishes.
         var prepared = Task.Run(model.PrepareBatchSearch, cancellationToken);
-        var (features, labels) = await ReadTestChannelAsync(test, contentType, model.FeatureDimension, hp.MiniBatchSize, log, cancellationToken);
+        TestChannel channel;
+        try
+        {
+            channel = await testRead;
+        }
+        catch
+        {
+            // A bad test channel is the error to report; the build is only waited for, so it never outlives the verb.
+            await prepared.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
         await prepared;
+        var (features, labels, featureCount) = channel;
+        if (labels.Length > 0 && featureCount != model.FeatureDimension)
+            throw DataErrors.InFile(test.ToString(), $"test rows have {featureCount} features, the train rows {model.FeatureDimension}");
         var rows = labels.Length;
         if (rows == 0) return [];
         var dimension = model.FeatureDimension;
