@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
-using KnnCli.Engine;
 using KnnCli.Targets.Local;
 
 namespace KnnCli.Tests;
@@ -73,25 +72,8 @@ public sealed class LocalTrainingChannelTests : IDisposable
 
     private LocalTarget NewTarget() => new(new CommonSettings { WorkingDirectory = _directory }, new NullLog());
 
-    private async Task<TrainingResult> TrainAsync(LocalTarget target, string train, string test)
-    {
-        var ct = CancellationToken.None;
-        await target.Store.EnsureBucketAsync(LocalTarget.DefaultBucket, ct);
-        await target.Store.PutFileAsync(Write("train.csv", train), _prefix.Append("train/train.csv"), "text/csv", null, ct);
-        await target.Store.PutFileAsync(Write("test.csv", test), _prefix.Append("test/test.csv"), "text/csv", null, ct);
-        var result = await target.Trainer.TrainAsync(new TrainingRequest
-        {
-            JobName = "channels",
-            Hyperparameters = KnnHyperparameters.Parse(new Dictionary<string, string>
-            {
-                ["k"] = "1", ["sample_size"] = "500", ["predictor_type"] = "classifier", ["feature_dim"] = "2",
-            }),
-            Train = _prefix.Append("train/"),
-            Test = _prefix.Append("test/test.csv"),
-            OutputPath = _prefix.Append("output"),
-        }, wait: true, new NullLog(), ct);
-        return result;
-    }
+    private Task<TrainingResult> TrainAsync(LocalTarget target, string train, string test) =>
+        LocalTrainingRuns.TrainAsync(target, _prefix, Write("train.csv", train), Write("test.csv", test), sampleSize: 500, new NullLog());
 
     private async Task AssertNoModelAsync(LocalTarget target) =>
         Assert.Empty(await target.Store.ListAsync(_prefix.Append("output/"), CancellationToken.None));

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using KnnCli.Core.Settings;
 using KnnCli.Core.Targets;
-using KnnCli.Engine;
 using KnnCli.Targets.Local;
 
 namespace KnnCli.Tests;
@@ -21,23 +20,8 @@ public sealed class LocalTrainingProgressTests : IDisposable
         const int testRows = 20_000;
         var log = new BarLog();
         await using var target = new LocalTarget(new CommonSettings { WorkingDirectory = _directory }, log);
-        var ct = CancellationToken.None;
-        var prefix = new StoreUri(LocalTarget.DefaultBucket, "progress");
-        await target.Store.EnsureBucketAsync(LocalTarget.DefaultBucket, ct);
-        await target.Store.PutFileAsync(WriteCsv("train.csv", 300), prefix.Append("train/train.csv"), "text/csv", null, ct);
-        await target.Store.PutFileAsync(WriteCsv("test.csv", testRows), prefix.Append("test/test.csv"), "text/csv", null, ct);
-
-        var result = await target.Trainer.TrainAsync(new TrainingRequest
-        {
-            JobName = "progress",
-            Hyperparameters = KnnHyperparameters.Parse(new Dictionary<string, string>
-            {
-                ["k"] = "1", ["sample_size"] = "300", ["predictor_type"] = "classifier", ["feature_dim"] = "2",
-            }),
-            Train = prefix.Append("train/"),
-            Test = prefix.Append("test/test.csv"),
-            OutputPath = prefix.Append("output"),
-        }, wait: true, log, ct);
+        var result = await LocalTrainingRuns.TrainAsync(target, new StoreUri(LocalTarget.DefaultBucket, "progress"),
+            WriteCsv("train.csv", 300), WriteCsv("test.csv", testRows), sampleSize: 300, log);
 
         Assert.Equal(TrainingStatus.Completed, result.Status);
         // Each row's label is its class's centre, so k = 1 gets every one right: all 20,000 rows were scored.
