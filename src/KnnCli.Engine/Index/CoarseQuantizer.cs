@@ -61,12 +61,11 @@ internal sealed class CoarseQuantizer
     /// <summary>Splits ids 0..count-1 by their list, keeping ascending order within each list.</summary>
     public static int[][] GroupByList(int[] assignment, int listCount)
     {
-        var sizes = new int[listCount];
-        foreach (var list in assignment) sizes[list]++;
+        var offsets = new int[listCount + 1];
+        var ids = new int[assignment.Length];
+        ProbeBuckets.Fill(assignment, keysPerQuery: 1, firstQuery: 0, offsets, ids);
         var lists = new int[listCount][];
-        for (var l = 0; l < listCount; l++) lists[l] = new int[sizes[l]];
-        Array.Clear(sizes);
-        for (var id = 0; id < assignment.Length; id++) lists[assignment[id]][sizes[assignment[id]]++] = id;
+        for (var l = 0; l < listCount; l++) lists[l] = ids[offsets[l]..offsets[l + 1]];
         return lists;
     }
 }

@@ -70,19 +70,14 @@ public sealed unsafe class IvfFlatIndex : IvfIndex
         var g = BlockKernel<TOps, TVec>.GroupWidth;
         var listCount = ListCount;
         var offsets = ArrayPool<int>.Shared.Rent(listCount + 1);
-        var fill = ArrayPool<int>.Shared.Rent(listCount);
         var bucket = ArrayPool<int>.Shared.Rent((last - first) * nprobe);
         var packedArray = ArrayPool<float>.Shared.Rent(d * g);
         var thresholds = stackalloc float[g];
         try
         {
-            Array.Clear(offsets, 0, listCount + 1);
-            for (var query = first; query < last; query++)
-                for (var p = 0; p < nprobe; p++) offsets[batch.List(query, p) + 1]++;
-            for (var l = 0; l < listCount; l++) offsets[l + 1] += offsets[l];
-            Array.Copy(offsets, fill, listCount);
-            for (var query = first; query < last; query++)
-                for (var p = 0; p < nprobe; p++) bucket[fill[batch.List(query, p)]++] = query;
+            var probes = (last - first) * nprobe;
+            ProbeBuckets.Fill(new ReadOnlySpan<int>(batch.Lists + (long)first * nprobe, probes), nprobe, first,
+                offsets.AsSpan(0, listCount + 1), bucket.AsSpan(0, probes));
 
             fixed (float* packed = packedArray)
             fixed (int* bucketed = bucket)
@@ -108,7 +103,6 @@ public sealed unsafe class IvfFlatIndex : IvfIndex
         finally
         {
             ArrayPool<int>.Shared.Return(offsets);
-            ArrayPool<int>.Shared.Return(fill);
             ArrayPool<int>.Shared.Return(bucket);
             ArrayPool<float>.Shared.Return(packedArray);
         }

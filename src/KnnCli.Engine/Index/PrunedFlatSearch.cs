@@ -124,16 +124,12 @@ internal sealed unsafe class PrunedFlatSearch
                 }
 
                 // Round 1: every query's nearest cells, whole, with the queries bucketed by cell.
-                Array.Clear(bucketStart, 0, cellCount + 1);
-                for (var p = 0; p < count * firstRound; p++) bucketStart[nearest[p] + 1]++;
-                for (var c = 0; c < cellCount; c++) bucketStart[c + 1] += bucketStart[c];
-                for (var p = 0; p < count * firstRound; p++) bucket[bucketStart[nearest[p]]++] = first + p / firstRound;
+                ProbeBuckets.Fill(nearest.AsSpan(0, count * firstRound), firstRound, first, bucketStart.AsSpan(0, cellCount + 1), bucket.AsSpan(0, count * firstRound));
                 long scored = 0;
                 for (var c = 0; c < cellCount; c++)
                 {
-                    var from = c == 0 ? 0 : bucketStart[c - 1];
-                    for (var at = from; at < bucketStart[c] && _cells[c].Ids.Length > 0; at += scanner.GroupWidth)
-                        scored += scanner.Scan(_cells[c], bucket.AsSpan(at, Math.Min(scanner.GroupWidth, bucketStart[c] - at)), _cells[c].Ids.Length);
+                    for (var at = bucketStart[c]; at < bucketStart[c + 1] && _cells[c].Ids.Length > 0; at += scanner.GroupWidth)
+                        scored += scanner.Scan(_cells[c], bucket.AsSpan(at, Math.Min(scanner.GroupWidth, bucketStart[c + 1] - at)), _cells[c].Ids.Length);
                 }
 
                 // Round 2: cell by cell, the queries whose bound (with their heap's current k-th score) leaves some of
