@@ -7,6 +7,9 @@ namespace KnnCli.Commands;
 /// <summary>knn cleanup: delete what knn recorded as live on this target (idempotent); optionally the uploaded data.</summary>
 public static class CleanupCommand
 {
+    public const string Name = "cleanup";
+    public const string Description = "Delete every endpoint, endpoint config and model knn recorded on this target; a missing one is fine";
+
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint to delete (default: from knn deploy)" };
     public static readonly Option<string?> ModelName = new("--model-name") { Description = "Only this model" };
     public static readonly Option<bool> All = new("--all") { Description = "Every endpoint, endpoint config and model knn tagged on this target, recorded here or not" };
@@ -15,7 +18,7 @@ public static class CleanupCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("cleanup", "Delete every endpoint, endpoint config and model knn recorded on this target; a missing one is fine");
+        var command = new Command(Name, Description);
         command.Options.Add(EndpointName);
         command.Options.Add(ModelName);
         command.Options.Add(All);

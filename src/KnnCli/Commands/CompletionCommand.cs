@@ -9,6 +9,9 @@ namespace KnnCli.Commands;
 /// </summary>
 public static class CompletionCommand
 {
+    public const string Name = "completion";
+    public const string Description = "Print a shell completion script for verbs, options and their values (bash, zsh, fish or pwsh)";
+
     private static readonly Dictionary<string, string> Scripts = new(StringComparer.Ordinal)
     {
         ["bash"] = """
@@ -60,7 +63,7 @@ public static class CompletionCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("completion", "Print a shell completion script for verbs, options and their values (bash, zsh, fish or pwsh)");
+        var command = new Command(Name, Description);
         command.Arguments.Add(Shell);
         command.SetVerbAction(services, (parse, verb, _) =>
         {

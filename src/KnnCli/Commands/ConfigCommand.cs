@@ -8,9 +8,12 @@ namespace KnnCli.Commands;
 /// <summary>knn config: each effective setting, its value and where it came from.</summary>
 public static class ConfigCommand
 {
+    public const string Name = "config";
+    public const string Description = "Show each effective setting (target, region, bucket, prefix, role …), its value and where it came from";
+
     public static Command Create(KnnServices services)
     {
-        var command = new Command("config", "Show each effective setting (target, region, bucket, prefix, role …), its value and where it came from");
+        var command = new Command(Name, Description);
         command.SetVerbAction(services, (_, verb, _) =>
         {
             var result = new ConfigWorkflow(verb.Workflow).Run();

@@ -7,6 +7,9 @@ namespace KnnCli.Commands;
 /// <summary>knn deploy: model, endpoint config and endpoint, waiting until InService.</summary>
 public static class DeployCommand
 {
+    public const string Name = "deploy";
+    public const string Description = "Deploy the trained model to an endpoint (local: a knn serve process on 127.0.0.1)";
+
     public static readonly Option<string?> ModelData = new("--model-data") { Description = "Deploy this model artifact instead of the last training job's: s3://…/model.tar.gz or a local file" };
     public static readonly Option<string?> ModelName = new("--model-name") { Description = "Model name (default: the training job's name)" };
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint name (default: the training job's name)" };
@@ -35,7 +38,7 @@ public static class DeployCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("deploy", "Deploy the trained model to an endpoint (local: a knn serve process on 127.0.0.1)");
+        var command = new Command(Name, Description);
         foreach (var option in Options) command.Options.Add(option);
         // Deploy's own: knn run deploys the model it just trained.
         command.Options.Add(ModelData);

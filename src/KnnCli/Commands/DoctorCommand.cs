@@ -9,9 +9,12 @@ namespace KnnCli.Commands;
 /// <summary>knn doctor: one line per check with its mark and, unless it passed, its fix; exit 0 only when nothing failed.</summary>
 public static class DoctorCommand
 {
+    public const string Name = "doctor";
+    public const string Description = "Check credentials, region, identity, bucket, role, SageMaker, the k-NN image and running endpoints";
+
     public static Command Create(KnnServices services)
     {
-        var command = new Command("doctor", "Check credentials, region, identity, bucket, role, SageMaker, the k-NN image and running endpoints");
+        var command = new Command(Name, Description);
         command.SetVerbAction(services, async (_, verb, ct) =>
         {
             var result = await new DoctorWorkflow(verb.Workflow).RunAsync(ct);

@@ -29,8 +29,11 @@ public static class Examples
         help.Action = new HelpWithExamples((HelpAction)help.Action!);
     }
 
-    private sealed class HelpWithExamples(HelpAction help) : SynchronousCommandLineAction
+    internal sealed class HelpWithExamples(HelpAction help) : SynchronousCommandLineAction
     {
+        /// <summary>System.CommandLine's own help, which writes everything above the examples.</summary>
+        public HelpAction Help => help;
+
         public override bool ClearsParseErrors => help.ClearsParseErrors;
 
         public override int Invoke(ParseResult parseResult)

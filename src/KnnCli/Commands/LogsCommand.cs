@@ -7,9 +7,12 @@ namespace KnnCli.Commands;
 /// <summary>knn logs: print a training job's container log (default: the last train's job).</summary>
 public static class LogsCommand
 {
+    public const string Name = "logs";
+    public const string Description = "Print a training job's log (CloudWatch Logs on sagemaker, .knn/jobs/ on local)";
+
     public static Command Create(KnnServices services)
     {
-        var command = new Command("logs", "Print a training job's log (CloudWatch Logs on sagemaker, .knn/jobs/ on local)");
+        var command = new Command(Name, Description);
         command.Options.Add(WaitCommand.JobName);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {

@@ -9,6 +9,9 @@ namespace KnnCli.Commands;
 /// <summary>knn model inspect | set | pull: look into a model.tar.gz, edit its metadata, fetch the trained one.</summary>
 public static class ModelCommand
 {
+    public const string Name = "model";
+    public const string Description = "Inspect a model artifact, change its k or predictor type, or download the trained one";
+
     public static readonly Argument<string> InspectPath = new("model") { Description = "model.tar.gz, or a folder with the extracted model_algo-1 files" };
     public static readonly Argument<string> SetPath = new("model") { Description = "model.tar.gz to edit in place" };
     public static readonly Option<int?> K = new("--k") { Description = "Neighbours each prediction uses" };
@@ -17,7 +20,7 @@ public static class ModelCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("model", "Inspect a model artifact, change its k or predictor type, or download the trained one");
+        var command = new Command(Name, Description);
         command.Subcommands.Add(CreateInspect(services));
         command.Subcommands.Add(CreateSet(services));
         command.Subcommands.Add(CreatePull(services));

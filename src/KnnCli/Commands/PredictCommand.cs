@@ -12,6 +12,9 @@ namespace KnnCli.Commands;
 /// <summary>knn predict: rows to the endpoint, predictions back; scored when the rows carry labels.</summary>
 public static class PredictCommand
 {
+    public const string Name = "predict";
+    public const string Description = "Get predictions from the endpoint; with labelled rows, print the validation report";
+
     public static readonly Option<string?> EndpointName = new("--endpoint-name") { Description = "Endpoint (default: from knn deploy)" };
     public static readonly Option<string?> Input = new("--input") { Description = "CSV of rows; a first column of labels turns on validation (default: the prepared test file)" };
     public static readonly Option<string[]> Rows = new("--rows") { Description = "Feature rows inline, e.g. \"5.1,3.5,1.4,0.2\" (repeatable; ';' separates rows)" };
@@ -28,7 +31,7 @@ public static class PredictCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("predict", "Get predictions from the endpoint; with labelled rows, print the validation report");
+        var command = new Command(Name, Description);
         // --plot is not in Options: in knn run, --plot is prepare's.
         foreach (var option in Options.Append(Plot)) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>

@@ -9,6 +9,9 @@ namespace KnnCli.Commands;
 /// <summary>knn prepare: CSV → label-first, header-less train/test files and a label map.</summary>
 public static class PrepareCommand
 {
+    public const string Name = "prepare";
+    public const string Description = "Prepare a CSV data set: label first, classes as integers, train/test split";
+
     public static readonly Option<string?> Input = new("--input") { Description = "CSV path or http(s) URL (default: the bundled Iris sample)" };
     public static readonly Option<string?> Label = new("--label") { Description = "Label column (default: Species when present, else the last column)" };
     public static readonly Option<double> TestFraction = new("--test-fraction") { Description = "Share of rows held out for testing", DefaultValueFactory = _ => 0.25 };
@@ -21,7 +24,7 @@ public static class PrepareCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("prepare", "Prepare a CSV data set: label first, classes as integers, train/test split");
+        var command = new Command(Name, Description);
         foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {

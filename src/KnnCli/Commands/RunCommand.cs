@@ -8,6 +8,9 @@ namespace KnnCli.Commands;
 /// <summary>knn run: the whole workflow in one command, with the reference notebook's defaults.</summary>
 public static class RunCommand
 {
+    public const string Name = "run";
+    public const string Description = "Run prepare, upload, train, deploy, predict and cleanup in one go (bundled Iris sample by default)";
+
     public static readonly Option<bool> KeepEndpoint = new("--keep-endpoint") { Description = "Leave the endpoint running at the end (clean up later with knn cleanup)" };
 
     // train and deploy both have --instance-type and --instance-count; here each is named after its step.
@@ -47,7 +50,7 @@ public static class RunCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("run", "Run prepare, upload, train, deploy, predict and cleanup in one go (bundled Iris sample by default)");
+        var command = new Command(Name, Description);
         foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {

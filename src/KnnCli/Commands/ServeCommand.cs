@@ -13,6 +13,9 @@ namespace KnnCli.Commands;
 /// </summary>
 public static class ServeCommand
 {
+    public const string Name = "serve";
+    public const string Description = "Serve a model over HTTP with SageMaker's inference contract";
+
     public static readonly Option<string?> Model = new("--model") { Description = $"model.tar.gz or an extracted model folder (default: the last knn train's model, else {ModelLoader.DefaultModelPath})" };
     public static readonly Option<string?> Host = new("--host") { Description = $"Address to bind (default: {ServerOptions.DefaultHost})" };
     public static readonly Option<int?> Port = new("--port") { Description = $"Port (default: {ServerOptions.SageMakerPortVariable} or {ServerOptions.DefaultPort}; 0 picks a free one)" };
@@ -26,7 +29,7 @@ public static class ServeCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("serve", "Serve a model over HTTP with SageMaker's inference contract");
+        var command = new Command(Name, Description);
         foreach (var option in new Option[] { Model, EndpointName, Endpoints, Host, Port, AsyncOutput, AsyncFailureOutput, MaxConcurrentInvocations, Store, LogFile })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>

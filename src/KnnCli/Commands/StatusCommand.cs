@@ -9,9 +9,12 @@ namespace KnnCli.Commands;
 /// <summary>knn status: what the state knows and what is still live.</summary>
 public static class StatusCommand
 {
+    public const string Name = "status";
+    public const string Description = "Show the recorded state and what knn made that is still live (and may be costing money)";
+
     public static Command Create(KnnServices services)
     {
-        var command = new Command("status", "Show the recorded state and what knn made that is still live (and may be costing money)");
+        var command = new Command(Name, Description);
         command.SetVerbAction(services, async (_, verb, ct) =>
         {
             var result = await new StatusWorkflow(verb.Workflow).RunAsync(ct);

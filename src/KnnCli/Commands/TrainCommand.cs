@@ -10,6 +10,9 @@ namespace KnnCli.Commands;
 /// <summary>knn train: validate hyperparameters, run a training job, stream its log, report test metrics.</summary>
 public static class TrainCommand
 {
+    public const string Name = "train";
+    public const string Description = "Train the k-NN algorithm on the train channel and score it on the test channel";
+
     public static readonly Option<string?> Train = new("--train") { Description = "Train channel: a CSV file or s3:// URI (default: from knn upload)" };
     public static readonly Option<string?> Test = new("--test") { Description = "Test channel: a CSV file or s3:// URI (default: from knn upload)" };
     public static readonly Option<string[]> Hp = new("--hp") { Description = "Any other hyperparameter, NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
@@ -46,7 +49,7 @@ public static class TrainCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("train", "Train the k-NN algorithm on the train channel and score it on the test channel");
+        var command = new Command(Name, Description);
         foreach (var option in Options) command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {

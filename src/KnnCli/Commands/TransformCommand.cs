@@ -7,6 +7,9 @@ namespace KnnCli.Commands;
 /// <summary>knn transform: offline batch inference over a file with a model.tar.gz (like SageMaker Batch Transform).</summary>
 public static class TransformCommand
 {
+    public const string Name = "transform";
+    public const string Description = "Batch inference over a file with a model.tar.gz: in process on local, a Batch Transform job on sagemaker";
+
     public static readonly Option<string?> Model = new("--model") { Description = "model.tar.gz: a local file or s3:// URI (default: from knn train)" };
     public static readonly Option<string> Input = new("--input") { Description = "CSV of feature rows; a first column of labels turns on scoring", Required = true };
     public static readonly Option<string> OutputFile = new("--output") { Description = "Predictions FILE: .jsonl (JSON Lines) or .csv", Required = true };
@@ -19,7 +22,7 @@ public static class TransformCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("transform", "Batch inference over a file with a model.tar.gz: in process on local, a Batch Transform job on sagemaker");
+        var command = new Command(Name, Description);
         foreach (var option in new Option[] { Model, Input, InputFileOptions.Header, InputFileOptions.Label, OutputFile, Neighbors, JoinInput, BatchSize, JobName, InstanceType, InstanceCount })
             command.Options.Add(option);
         command.SetVerbAction(services, async (parse, verb, ct) =>

@@ -11,6 +11,9 @@ namespace KnnCli.Commands;
 /// <summary>knn tune: k-fold cross-validation over candidate k values (and index types and metrics), or a SageMaker hyperparameter tuning job.</summary>
 public static class TuneCommand
 {
+    public const string Name = "tune";
+    public const string Description = "Choose hyperparameters: cross-validate candidates here (mean and std of accuracy and macro F1, or MSE), or run a SageMaker tuning job (--target sagemaker)";
+
     public static readonly Option<string?> Input = new("--input") { Description = "Label-first, header-less CSV (default: the prepared train file; local target)" };
     public static readonly Option<string> K = new("--k") { Description = "Candidate k values: a list (1,3,5,7) or a range (1..20)", DefaultValueFactory = _ => "1,3,5,7" };
     public static readonly Option<int?> Folds = new("--folds") { Description = "Folds of k-fold cross-validation (default: 5; local target)" };
@@ -31,7 +34,7 @@ public static class TuneCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("tune", "Choose hyperparameters: cross-validate candidates here (mean and std of accuracy and macro F1, or MSE), or run a SageMaker tuning job (--target sagemaker)");
+        var command = new Command(Name, Description);
         foreach (var option in new Option[]
                  {
                      Input, K, Folds, Stratify, Seed, IndexType, IndexMetric, PredictorType, Plot,

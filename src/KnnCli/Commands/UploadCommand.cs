@@ -7,6 +7,9 @@ namespace KnnCli.Commands;
 /// <summary>knn upload: the prepared CSVs into the store as text/csv, or as RecordIO-protobuf.</summary>
 public static class UploadCommand
 {
+    public const string Name = "upload";
+    public const string Description = "Upload the train and test CSVs to the store (S3, or the local folder store)";
+
     public static readonly Option<string?> Train = new("--train") { Description = "Train CSV (default: from knn prepare)" };
     public static readonly Option<string?> Test = new("--test") { Description = "Test CSV (default: from knn prepare)" };
     public static readonly Option<int> Shards = new("--shards") { Description = "Split the train CSV into N balanced parts, for train --instance-count N (default: 1)", DefaultValueFactory = _ => 1 };
@@ -18,7 +21,7 @@ public static class UploadCommand
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("upload", "Upload the train and test CSVs to the store (S3, or the local folder store)");
+        var command = new Command(Name, Description);
         command.Options.Add(Train);
         command.Options.Add(Test);
         command.Options.Add(Shards);

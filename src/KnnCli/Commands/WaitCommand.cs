@@ -7,11 +7,14 @@ namespace KnnCli.Commands;
 /// <summary>knn wait: attach to a training job (default: the last train's), stream its log until it ends, record its model.</summary>
 public static class WaitCommand
 {
+    public const string Name = "wait";
+    public const string Description = "Wait for a training job to end (e.g. after train --no-wait), then record its model and metrics";
+
     public static readonly Option<string?> JobName = new("--job-name") { Description = "Training job to attach to (default: the one knn train last started here)" };
 
     public static Command Create(KnnServices services)
     {
-        var command = new Command("wait", "Wait for a training job to end (e.g. after train --no-wait), then record its model and metrics");
+        var command = new Command(Name, Description);
         command.Options.Add(JobName);
         command.SetVerbAction(services, async (parse, verb, ct) =>
         {
