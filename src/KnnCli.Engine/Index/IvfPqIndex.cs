@@ -24,6 +24,7 @@ public sealed unsafe class IvfPqIndex : IvfIndex
     private readonly byte[][] _listCodes;
     private readonly float[] _productBasis;
     private float[]? _listTerms;
+    private byte[][]? _blockedCodes;
 
     /// <param name="dimension">Features of a query (before padding).</param>
     /// <param name="paddedDimension">The dimension the quantizers work in: a multiple of <paramref name="subQuantizers"/>, at least <paramref name="dimension"/>.</param>
@@ -180,12 +181,16 @@ public sealed unsafe class IvfPqIndex : IvfIndex
     private protected override void SearchPreassigned(in ProbedBatch batch, int first, int last, QueryHeaps heaps)
     {
         var listTerms = LazyInitializer.EnsureInitialized(ref _listTerms, ComputeListTerms);
+        var byteTables = ByteTableScan.Enabled;
+        var blockedCodes = byteTables ? LazyInitializer.EnsureInitialized(ref _blockedCodes, () => [.. _listCodes.Select(codes => ByteTableScan.Interleave(codes, SubQuantizers))]) : null;
         var tableSize = SubQuantizers * CodebookSize;
         var queryTerms = ArrayPool<float>.Shared.Rent(tableSize);
         var table = ArrayPool<float>.Shared.Rent(tableSize);
+        var bytes = ArrayPool<byte>.Shared.Rent(tableSize);
         try
         {
             fixed (float* queryTerm = queryTerms, distances = table, terms = listTerms)
+            fixed (byte* quantized = bytes)
             {
                 for (var query = first; query < last; query++)
                 {
@@ -193,8 +198,15 @@ public sealed unsafe class IvfPqIndex : IvfIndex
                     for (var p = 0; p < batch.Nprobe; p++)
                     {
                         var list = batch.List(query, p);
-                        VectorMath.Add(terms + (long)list * tableSize, queryTerm, distances, tableSize);
-                        ScanList(list, batch.CoarseDistance(query, p), distances, query, heaps);
+                        var listTerm = terms + (long)list * tableSize;
+                        var coarse = batch.CoarseDistance(query, p);
+                        if (!byteTables) VectorMath.Add(listTerm, queryTerm, distances, tableSize);
+                        else if (ByteTableScan.TryQuantize(listTerm, queryTerm, distances, SubQuantizers, quantized, out var byteTable))
+                        {
+                            ScanListWithByteTable(list, coarse, distances, quantized, byteTable, blockedCodes![list], query, heaps);
+                            continue;
+                        }
+                        ScanList(list, coarse, distances, query, heaps);
                     }
                     heaps.SortAndPad(query, new L2Finisher(0f));
                 }
@@ -204,6 +216,7 @@ public sealed unsafe class IvfPqIndex : IvfIndex
         {
             ArrayPool<float>.Shared.Return(queryTerms);
             ArrayPool<float>.Shared.Return(table);
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 
@@ -240,14 +253,45 @@ public sealed unsafe class IvfPqIndex : IvfIndex
                 Offer(d2, ids[i + 2], query, heaps, ref threshold);
                 Offer(d3, ids[i + 3], query, heaps, ref threshold);
             }
-            for (; i < ids.Length; i++)
+            for (; i < ids.Length; i++) Offer(TableSum(coarseDistance, table, codes + (long)i * m), ids[i], query, heaps, ref threshold);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ScanList"/> with the byte table screening each block of 64 vectors first: only a vector whose
+    /// byte-sum bound is below the heap's threshold is summed from the float table, in the same order, so it
+    /// offers the same distances to the heap in the same order, less the ones the heap would refuse.
+    /// </summary>
+    private void ScanListWithByteTable(int list, float coarseDistance, float* table, byte* bytes, in ByteTableScan.Table byteTable,
+        byte[] blocked, int query, QueryHeaps heaps)
+    {
+        var m = SubQuantizers;
+        var ids = ListIdsOf(list);
+        var threshold = heaps.Threshold(query);
+        fixed (byte* codes = _listCodes[list], blocks = blocked)
+        {
+            for (var start = 0; start < ids.Length; start += ByteTableScan.BlockSize)
             {
-                var code = codes + (long)i * m;
-                var distance = coarseDistance;
-                for (var s = 0; s < m; s++) distance += table[s * CodebookSize + code[s]];
-                Offer(distance, ids[i], query, heaps, ref threshold);
+                var limit = ByteTableScan.Limit(byteTable, coarseDistance, threshold, m);
+                if (limit == 0) return;
+                var candidates = ByteTableScan.Candidates(blocks + (long)start * m, bytes, m, limit);
+                var lanes = ids.Length - start;
+                if (lanes < ByteTableScan.BlockSize) candidates &= (1UL << lanes) - 1;
+                for (; candidates != 0; candidates &= candidates - 1)
+                {
+                    var i = start + BitOperations.TrailingZeroCount(candidates);
+                    Offer(TableSum(coarseDistance, table, codes + (long)i * m), ids[i], query, heaps, ref threshold);
+                }
             }
         }
+    }
+
+    /// <summary>A stored vector's distance: the coarse distance plus its M table entries, in sub-quantizer order.</summary>
+    private float TableSum(float coarseDistance, float* table, byte* code)
+    {
+        var distance = coarseDistance;
+        for (var s = 0; s < SubQuantizers; s++) distance += table[s * CodebookSize + code[s]];
+        return distance;
     }
 
     private static void Offer(float distance, int id, int query, QueryHeaps heaps, ref float threshold)
