@@ -54,13 +54,12 @@ internal static unsafe class BlockKernel<TOps, TVec>
         for (; j + rowTile <= rowCount; j += rowTile)
         {
             DotTile(packed, d, rows + (long)j * d, tile);
-            for (var r = 0; r < rowTile; r++)
-                Offer(TOps.Load(tile + r * g), TOps.Load(tile + r * g + w), alpha, norms, j + r, ref thr0, ref thr1, target, ids, idBase);
+            for (var r = 0; r < rowTile; r++) Offer(tile + r * g, alpha, norms, j + r, ref thr0, ref thr1, target, ids, idBase);
         }
         for (; j < rowCount; j++)
         {
             DotRow(packed, d, rows + (long)j * d, tile);
-            Offer(TOps.Load(tile), TOps.Load(tile + w), alpha, norms, j, ref thr0, ref thr1, target, ids, idBase);
+            Offer(tile, alpha, norms, j, ref thr0, ref thr1, target, ids, idBase);
         }
     }
 
@@ -145,19 +144,23 @@ internal static unsafe class BlockKernel<TOps, TVec>
         TOps.Store(a1, tile + w);
     }
 
+    /// <summary>
+    /// Turns one row's dot products at <paramref name="slot"/> (G floats of the tile) into scores, written back in
+    /// place for <see cref="GroupTarget.Admit"/>. It must stay free of stackalloc: the JIT never inlines a method
+    /// that has one, and a call per row (vectors passed through memory) cost twice the FMA loop itself.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Offer(TVec dot0, TVec dot1, TVec alpha, float* norms, int row,
+    private static void Offer(float* slot, TVec alpha, float* norms, int row,
         ref TVec thr0, ref TVec thr1, in GroupTarget target, int* ids, int idBase)
     {
         var norm = TOps.Broadcast(norms is null ? 0f : norms[row]);
-        var s0 = TOps.MultiplyAdd(dot0, alpha, norm);
-        var s1 = TOps.MultiplyAdd(dot1, alpha, norm);
+        var s0 = TOps.MultiplyAdd(TOps.Load(slot), alpha, norm);
+        var s1 = TOps.MultiplyAdd(TOps.Load(slot + TOps.Lanes), alpha, norm);
         var winners = TOps.LessMask(s0, thr0) | TOps.LessMask(s1, thr1) << TOps.Lanes;
         if (winners == 0) return;
-        var scores = stackalloc float[GroupTarget.MaxGroupWidth];
-        TOps.Store(s0, scores);
-        TOps.Store(s1, scores + TOps.Lanes);
-        target.Admit(scores, winners, ids is null ? idBase + row : ids[row]);
+        TOps.Store(s0, slot);
+        TOps.Store(s1, slot + TOps.Lanes);
+        target.Admit(slot, winners, ids is null ? idBase + row : ids[row]);
         thr0 = TOps.Load(target.Thresholds);
         thr1 = TOps.Load(target.Thresholds + TOps.Lanes);
     }
@@ -171,9 +174,6 @@ internal static unsafe class BlockKernel<TOps, TVec>
 /// </summary>
 internal readonly unsafe struct GroupTarget
 {
-    /// <summary>The widest group any kernel packs (two 512-bit registers).</summary>
-    public const int MaxGroupWidth = 32;
-
     private readonly QueryHeaps _heaps;
     private readonly int* _heapOfLane;
 
