@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using KnnCli.Engine.Kernels;
 using KnnCli.Engine.Training;
@@ -227,8 +226,8 @@ public sealed unsafe class IvfPqIndex : IvfIndex
 
     /// <summary>
     /// Adds up each stored vector's M table entries and offers the sum to the query's heap, a chunk at a time:
-    /// first every distance of the chunk (<see cref="TableSums"/>), then eight compared with the threshold at
-    /// once, so only the few that beat it reach the heap, in list order.
+    /// first every distance of the chunk (<see cref="PqTableSums.Sum"/>), then eight compared with the threshold
+    /// at once, so only the few that beat it reach the heap, in list order.
     /// </summary>
     private void ScanList(int list, float coarseDistance, float* table, int query, QueryHeaps heaps)
     {
@@ -241,7 +240,7 @@ public sealed unsafe class IvfPqIndex : IvfIndex
             for (var start = 0; start < ids.Length; start += SumChunk)
             {
                 var count = Math.Min(SumChunk, ids.Length - start);
-                TableSums(codes + (long)start * m, count, m, coarseDistance, table, distances);
+                PqTableSums.Sum(codes + (long)start * m, count, m, coarseDistance, table, distances);
                 var i = 0;
                 for (; i + Vector256<float>.Count <= count; i += Vector256<float>.Count)
                 {
@@ -255,39 +254,6 @@ public sealed unsafe class IvfPqIndex : IvfIndex
                 for (; i < count; i++) Offer(distances[i], ids[start + i], query, heaps, ref threshold);
             }
         }
-    }
-
-    /// <summary>
-    /// distances[i] = coarse distance + vector i's M table entries, in sub-quantizer order. Four codes are summed
-    /// side by side (as faiss's distance_four_codes), each in the same order as alone, so the four dependent add
-    /// chains overlap. No call in here: on x64 Unix every vector register is caller-saved, so a heap push inside
-    /// this loop made the JIT keep the sums in memory, one store-to-load round trip per addition.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TableSums(byte* codes, int count, int m, float coarseDistance, float* table, float* distances)
-    {
-        var i = 0;
-        for (; i + 4 <= count; i += 4)
-        {
-            var c0 = codes + (long)i * m;
-            var c1 = c0 + m;
-            var c2 = c1 + m;
-            var c3 = c2 + m;
-            float d0 = coarseDistance, d1 = coarseDistance, d2 = coarseDistance, d3 = coarseDistance;
-            for (var s = 0; s < m; s++)
-            {
-                var row = table + s * CodebookSize;
-                d0 += row[c0[s]];
-                d1 += row[c1[s]];
-                d2 += row[c2[s]];
-                d3 += row[c3[s]];
-            }
-            distances[i] = d0;
-            distances[i + 1] = d1;
-            distances[i + 2] = d2;
-            distances[i + 3] = d3;
-        }
-        for (; i < count; i++) distances[i] = TableSum(coarseDistance, table, codes + (long)i * m, m);
     }
 
     /// <summary>
@@ -313,18 +279,10 @@ public sealed unsafe class IvfPqIndex : IvfIndex
                 for (; candidates != 0; candidates &= candidates - 1)
                 {
                     var i = start + BitOperations.TrailingZeroCount(candidates);
-                    Offer(TableSum(coarseDistance, table, codes + (long)i * m, m), ids[i], query, heaps, ref threshold);
+                    Offer(PqTableSums.One(coarseDistance, table, codes + (long)i * m, m), ids[i], query, heaps, ref threshold);
                 }
             }
         }
-    }
-
-    /// <summary>A stored vector's distance: the coarse distance plus its M table entries, in sub-quantizer order.</summary>
-    private static float TableSum(float coarseDistance, float* table, byte* code, int m)
-    {
-        var distance = coarseDistance;
-        for (var s = 0; s < m; s++) distance += table[s * CodebookSize + code[s]];
-        return distance;
     }
 
     private static void Offer(float distance, int id, int query, QueryHeaps heaps, ref float threshold)
