@@ -12,8 +12,8 @@ public static class KnnApp
 
     public static readonly string[] RootExamples = ["knn run", "knn prepare && knn upload && knn train && knn deploy && knn predict && knn cleanup"];
 
-    /// <summary>A verb as the root's help lists it, and how to build it.</summary>
-    public sealed record Verb(string Name, string Description, Func<KnnServices, Command> Create, Func<Argument>? HelpArgument = null);
+    /// <summary>A verb as the root's help lists it (with its argument's label, if it takes one), and how to build it.</summary>
+    public sealed record Verb(string Name, string Description, Func<KnnServices, Command> Create, string? ArgumentLabel = null);
 
     /// <summary>Every verb, in the order the root's help lists them.</summary>
     public static readonly Verb[] Verbs =
@@ -34,7 +34,7 @@ public static class KnnApp
         new(TuneCommand.Name, TuneCommand.Description, TuneCommand.Create),
         new(DoctorCommand.Name, DoctorCommand.Description, DoctorCommand.Create),
         new(ConfigCommand.Name, ConfigCommand.Description, ConfigCommand.Create),
-        new(CompletionCommand.Name, CompletionCommand.Description, CompletionCommand.Create, () => CompletionCommand.Shell),
+        new(CompletionCommand.Name, CompletionCommand.Description, CompletionCommand.Create, CompletionCommand.ShellLabel),
     ];
 
     /// <summary>The whole tree.</summary>

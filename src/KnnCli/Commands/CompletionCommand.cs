@@ -59,6 +59,9 @@ public static class CompletionCommand
             """,
     };
 
+    /// <summary>The shell argument as help labels it (the values sorted); RootHelpTests holds it to <see cref="Shell"/>'s.</summary>
+    public const string ShellLabel = "<bash|fish|pwsh|zsh>";
+
     public static readonly Argument<string> Shell = new Argument<string>("shell") { Description = "bash, zsh, fish or pwsh" }.Suggesting(Scripts.Keys.ToArray());
 
     public static Command Create(KnnServices services)
