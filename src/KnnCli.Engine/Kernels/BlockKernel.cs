@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace KnnCli.Engine.Kernels;
 
@@ -25,12 +27,64 @@ internal static unsafe class BlockKernel<TOps, TVec>
     public static void Pack(float* queries, int d, int* rows, int firstRow, int count, float* packed)
     {
         var g = GroupWidth;
-        new Span<float>(packed, d * g).Clear();
-        for (var l = 0; l < count; l++)
+        if (count < g) new Span<float>(packed, d * g).Clear();
+        var l = 0;
+        // IVFFlat packs a group for every list it scans, so eight rows at a time go through an 8 × 8 transpose
+        // (a scalar copy, one store per float, was 7 % of its search).
+        if (Avx.IsSupported)
+        {
+            var row = stackalloc float*[8];
+            for (; l + 8 <= count; l += 8)
+            {
+                for (var r = 0; r < 8; r++) row[r] = queries + (long)(rows is null ? firstRow + l + r : rows[l + r]) * d;
+                var t = 0;
+                for (; t + 8 <= d; t += 8) Transpose8x8(row, t, packed + (long)t * g + l, g);
+                for (; t < d; t++)
+                    for (var r = 0; r < 8; r++) packed[t * g + l + r] = row[r][t];
+            }
+        }
+        for (; l < count; l++)
         {
             var row = queries + (long)(rows is null ? firstRow + l : rows[l]) * d;
             for (var t = 0; t < d; t++) packed[t * g + l] = row[t];
         }
+    }
+
+    /// <summary>Floats t..t+7 of the eight rows, as eight columns: column i (row r's float t + i in lane r) at output + i × stride.</summary>
+    private static void Transpose8x8(float** row, int t, float* output, int stride)
+    {
+        var r0 = Vector256.Load(row[0] + t);
+        var r1 = Vector256.Load(row[1] + t);
+        var r2 = Vector256.Load(row[2] + t);
+        var r3 = Vector256.Load(row[3] + t);
+        var r4 = Vector256.Load(row[4] + t);
+        var r5 = Vector256.Load(row[5] + t);
+        var r6 = Vector256.Load(row[6] + t);
+        var r7 = Vector256.Load(row[7] + t);
+        var a0 = Avx.UnpackLow(r0, r1);
+        var a1 = Avx.UnpackHigh(r0, r1);
+        var a2 = Avx.UnpackLow(r2, r3);
+        var a3 = Avx.UnpackHigh(r2, r3);
+        var a4 = Avx.UnpackLow(r4, r5);
+        var a5 = Avx.UnpackHigh(r4, r5);
+        var a6 = Avx.UnpackLow(r6, r7);
+        var a7 = Avx.UnpackHigh(r6, r7);
+        var b0 = Avx.Shuffle(a0, a2, 0x44);
+        var b1 = Avx.Shuffle(a0, a2, 0xEE);
+        var b2 = Avx.Shuffle(a1, a3, 0x44);
+        var b3 = Avx.Shuffle(a1, a3, 0xEE);
+        var b4 = Avx.Shuffle(a4, a6, 0x44);
+        var b5 = Avx.Shuffle(a4, a6, 0xEE);
+        var b6 = Avx.Shuffle(a5, a7, 0x44);
+        var b7 = Avx.Shuffle(a5, a7, 0xEE);
+        Avx.Permute2x128(b0, b4, 0x20).Store(output);
+        Avx.Permute2x128(b1, b5, 0x20).Store(output + stride);
+        Avx.Permute2x128(b2, b6, 0x20).Store(output + 2 * stride);
+        Avx.Permute2x128(b3, b7, 0x20).Store(output + 3 * stride);
+        Avx.Permute2x128(b0, b4, 0x31).Store(output + 4 * stride);
+        Avx.Permute2x128(b1, b5, 0x31).Store(output + 5 * stride);
+        Avx.Permute2x128(b2, b6, 0x31).Store(output + 6 * stride);
+        Avx.Permute2x128(b3, b7, 0x31).Store(output + 7 * stride);
     }
 
     /// <summary>
