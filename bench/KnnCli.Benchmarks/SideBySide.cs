@@ -19,7 +19,7 @@ internal static class SideBySide
         var options = ParseOptions(args);
         var reps = int.Parse(options.GetValueOrDefault("reps", "3"), CultureInfo.InvariantCulture);
         // Builds are slow and timed apart from searches; a profile of the search phase wants many searches, one build.
-        var fitReps = int.Parse(options.GetValueOrDefault("fit-reps", options.GetValueOrDefault("reps", "3")), CultureInfo.InvariantCulture);
+        var fitReps = options.TryGetValue("fit-reps", out var fits) ? int.Parse(fits, CultureInfo.InvariantCulture) : reps;
         var train = await LabelledCsv.LoadAsync(options["train"], CancellationToken.None);
         for (var rep = 1; rep < reps; rep++)
         {
